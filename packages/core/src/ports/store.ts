@@ -1,0 +1,295 @@
+import type { Account } from '../schemas/account.js';
+import type { Budget, NewBudget } from '../schemas/budget.js';
+import type { Category } from '../schemas/category.js';
+import type { FieldSource } from '../schemas/common.js';
+import type { Connection, ConnectionStatus } from '../schemas/connection.js';
+import type { Goal, GoalContribution } from '../schemas/goal.js';
+import type { Notification } from '../schemas/notification.js';
+import type { Rule } from '../schemas/rule.js';
+import type { FieldSources, Transaction, TransactionFilter } from '../schemas/transaction.js';
+import type { ProviderAccount, ProviderTransaction } from './bank-provider.js';
+
+/*
+ * Rules every Store follows (the contract suite checks each):
+ * - Every read and write is scoped by `userId`. A row of another user is indistinguishable from
+ *   a missing one: reads return null/empty, writes throw NOT_FOUND (never FORBIDDEN).
+ * - `get` returns null when absent; `update`/`delete` of an absent row throw NOT_FOUND.
+ * - Returned objects are copies: mutating one never changes the store.
+ * - A method that throws has written nothing.
+ */
+
+export interface StoreCapabilities {
+  /** `searchSimilar` works (pgvector, or brute force in memory). */
+  vectorSearch: boolean;
+  /** Locks and compare-and-set hold across processes, not only within one. */
+  crossProcess: boolean;
+}
+
+export interface NewConnectionRecord {
+  userId: string;
+  provider: string;
+  providerItemId: string;
+  institutionId: string | null;
+  institutionName: string | null;
+  encryptedAccessToken: string;
+}
+
+export type ConnectionPatch = Partial<
+  Pick<Connection, 'status' | 'institutionId' | 'institutionName' | 'encryptedAccessToken' | 'lastError'>
+>;
+
+export interface ConnectionRepository {
+  /** @throws CONFLICT when the provider's item id is already linked. */
+  create(input: NewConnectionRecord): Promise<Connection>;
+  get(userId: string, id: string): Promise<Connection | null>;
+  /** Oldest first. Includes removed connections. */
+  list(userId: string): Promise<Connection[]>;
+  /** The cursor changes only through `applySyncBatch`. @throws NOT_FOUND */
+  update(userId: string, id: string, patch: ConnectionPatch): Promise<Connection>;
+  /** System-level lookup for webhooks, which name the item but not the user. */
+  findByProviderItemId(provider: string, providerItemId: string): Promise<Connection | null>;
+  /** System-level: every connection in one of these states, for the scheduled sync of all. */
+  listByStatus(statuses: readonly ConnectionStatus[]): Promise<Connection[]>;
+}
+
+export interface AccountRepository {
+  /**
+   * Inserts or updates accounts by provider account id within the connection; returns them in
+   * input order. @throws NOT_FOUND when the connection is not the user's.
+   */
+  upsertMany(userId: string, connectionId: string, accounts: readonly ProviderAccount[]): Promise<Account[]>;
+  get(userId: string, id: string): Promise<Account | null>;
+  /** Ordered by creation, then id. Closed accounts only with `includeClosed`. */
+  list(userId: string, options?: { connectionId?: string; includeClosed?: boolean }): Promise<Account[]>;
+  /** Marks every account of a connection closed (the connection was removed). */
+  closeAll(userId: string, connectionId: string, at: Date): Promise<void>;
+}
+
+/** The values of the editable fields. */
+export interface EditableValues {
+  categoryId: string;
+  categoryConfidence: number;
+  categoryExplanation: string;
+  merchantName: string | null;
+  notes: string | null;
+  tags: string[];
+  hidden: boolean;
+}
+
+/** A transaction as the sync engine hands it to the store: provider fields plus the first guess at editable ones. */
+export interface SyncTransactionInput extends ProviderTransaction, Omit<EditableValues, 'notes'> {
+  sources: FieldSources;
+  /** The descriptor's embedding, when an embedder ran. */
+  embedding?: { model: string; vector: Float32Array };
+}
+
+export interface SyncBatch {
+  userId: string;
+  connectionId: string;
+  /**
+   * The cursor this batch was fetched from. When given, the write fails with CONFLICT (writing
+   * nothing) if the stored cursor differs: another sync applied first.
+   */
+  expectedCursor?: string | null;
+  nextCursor: string;
+  /** Accounts to upsert with their balances. */
+  accounts: readonly ProviderAccount[];
+  /** Added and modified transactions, matched by provider transaction id within the connection. */
+  upserts: readonly SyncTransactionInput[];
+  /** Provider transaction ids to soft-delete; unknown ids are ignored. */
+  removed: readonly string[];
+  syncedAt: Date;
+}
+
+export interface SyncBatchResult {
+  /** Ids of rows inserted. */
+  added: string[];
+  /** Ids of existing rows whose stored values changed. */
+  modified: string[];
+  /** Ids of rows newly soft-deleted. */
+  removed: string[];
+}
+
+export interface TransactionPage {
+  items: Transaction[];
+  /** Opaque; pass back to get the next page. Null on the last page. */
+  nextCursor: string | null;
+}
+
+export type AggregateGroup = 'category' | 'month' | 'merchant' | 'none';
+
+export interface AggregateQuery {
+  groupBy: AggregateGroup;
+  filter?: TransactionFilter;
+}
+
+/** Sums per group and currency. Removed rows never count; hidden ones only with `includeHidden`. */
+export interface AggregateRow {
+  /** Category id, `YYYY-MM`, merchant name (or description when none), or `all`. */
+  key: string;
+  currency: string;
+  /** Sum of positive amounts (money in), minor units. */
+  inflow: number;
+  /** Sum of negative amounts (money out), minor units, ≤ 0. */
+  outflow: number;
+  count: number;
+}
+
+export interface SimilarTransaction {
+  transaction: Transaction;
+  /** Cosine similarity, higher is closer. */
+  score: number;
+}
+
+export interface TransactionRepository {
+  /** Includes removed rows (with `removedAt` set). */
+  get(userId: string, id: string): Promise<Transaction | null>;
+  /**
+   * Ordered by date desc, then id desc; keyset pagination, so rows inserted between pages never
+   * make a row appear twice or go missing. Removed rows never; hidden ones only with `includeHidden`.
+   * @throws VALIDATION for a malformed cursor or a limit outside 1..1000.
+   */
+  list(
+    userId: string,
+    filter: TransactionFilter,
+    page: { limit: number; cursor?: string | null },
+  ): Promise<TransactionPage>;
+  /** Rows of one connection by provider transaction id (removed ones included). */
+  getByProviderIds(
+    userId: string,
+    connectionId: string,
+    providerTransactionIds: readonly string[],
+  ): Promise<Transaction[]>;
+  /**
+   * Sets editable fields on many rows in one atomic write. With source `user` every given field
+   * is written; with any other source, a field whose current source is `user` is left as it is.
+   * Returns the rows after the write, in input order. @throws NOT_FOUND if any id is not the user's.
+   */
+  edit(
+    userId: string,
+    edits: readonly { id: string; fields: Partial<EditableValues> }[],
+    source: FieldSource,
+  ): Promise<Transaction[]>;
+  aggregate(userId: string, query: AggregateQuery): Promise<AggregateRow[]>;
+  /** Stores embeddings, replacing any earlier one of the same row and model. @throws NOT_FOUND */
+  setEmbeddings(
+    userId: string,
+    rows: readonly { transactionId: string; model: string; vector: Float32Array }[],
+  ): Promise<void>;
+}
+
+export interface RuleRepository {
+  create(userId: string, rule: Omit<Rule, 'id' | 'userId' | 'createdAt' | 'updatedAt'>): Promise<Rule>;
+  get(userId: string, id: string): Promise<Rule | null>;
+  /** In evaluation order: stage (pre, default, post), priority ascending, createdAt, id. */
+  list(userId: string): Promise<Rule[]>;
+  update(
+    userId: string,
+    id: string,
+    patch: Partial<Omit<Rule, 'id' | 'userId' | 'createdAt' | 'updatedAt'>>,
+  ): Promise<Rule>;
+  delete(userId: string, id: string): Promise<void>;
+}
+
+export interface CategoryRepository {
+  /** The defaults followed by the user's own, by name. */
+  list(userId: string): Promise<Category[]>;
+  get(userId: string, id: string): Promise<Category | null>;
+  /** @throws CONFLICT when the user already has a category of that name (case-insensitive). */
+  create(userId: string, input: Pick<Category, 'name' | 'kind' | 'parentId'>): Promise<Category>;
+  /** Defaults cannot be changed: VALIDATION. */
+  update(userId: string, id: string, patch: Partial<Pick<Category, 'name' | 'parentId'>>): Promise<Category>;
+  /**
+   * Deletes a user category, moving its transactions, rules' actions and child categories to
+   * `reassignTo` in the same atomic write. Defaults cannot be deleted: VALIDATION.
+   */
+  delete(userId: string, id: string, reassignTo: string): Promise<void>;
+}
+
+export interface BudgetRepository {
+  create(userId: string, budget: Required<NewBudget>): Promise<Budget>;
+  get(userId: string, id: string): Promise<Budget | null>;
+  list(userId: string): Promise<Budget[]>;
+  update(userId: string, id: string, patch: Partial<Required<NewBudget>>): Promise<Budget>;
+  delete(userId: string, id: string): Promise<void>;
+  /**
+   * Records that a threshold was crossed in a period. Returns true only for the first caller,
+   * across processes when `capabilities.crossProcess`: the alert fires once.
+   */
+  recordThresholdCrossing(
+    userId: string,
+    budgetId: string,
+    periodStart: string,
+    threshold: number,
+  ): Promise<boolean>;
+}
+
+export interface GoalRepository {
+  create(userId: string, goal: Omit<Goal, 'id' | 'userId' | 'createdAt' | 'updatedAt'>): Promise<Goal>;
+  get(userId: string, id: string): Promise<Goal | null>;
+  list(userId: string): Promise<Goal[]>;
+  update(
+    userId: string,
+    id: string,
+    patch: Partial<Omit<Goal, 'id' | 'userId' | 'createdAt' | 'updatedAt'>>,
+  ): Promise<Goal>;
+  /** Deletes the goal and its contributions. */
+  delete(userId: string, id: string): Promise<void>;
+  addContribution(
+    userId: string,
+    goalId: string,
+    input: Pick<GoalContribution, 'amount' | 'date' | 'note'>,
+  ): Promise<GoalContribution>;
+  /** Oldest date first. */
+  listContributions(userId: string, goalId: string): Promise<GoalContribution[]>;
+}
+
+export interface NotificationRepository {
+  /**
+   * Inserts unless the user already has a notification with this dedupe key; returns the stored
+   * one and whether this call created it.
+   */
+  create(
+    userId: string,
+    input: Pick<Notification, 'type' | 'dedupeKey' | 'title' | 'body' | 'data'>,
+  ): Promise<{ notification: Notification; created: boolean }>;
+  /** Newest first. */
+  list(userId: string, options?: { unreadOnly?: boolean; limit?: number }): Promise<Notification[]>;
+  markRead(userId: string, id: string, at: Date): Promise<Notification>;
+}
+
+/** Where finkit keeps everything. See the rules at the top of this file. */
+export interface Store {
+  readonly capabilities: StoreCapabilities;
+  readonly connections: ConnectionRepository;
+  readonly accounts: AccountRepository;
+  readonly transactions: TransactionRepository;
+  readonly rules: RuleRepository;
+  readonly categories: CategoryRepository;
+  readonly budgets: BudgetRepository;
+  readonly goals: GoalRepository;
+  readonly notifications: NotificationRepository;
+  /**
+   * Writes a whole sync in one transaction: accounts and balances, upserted and removed
+   * transactions, embeddings, and the connection's new cursor and `lastSyncedAt`. All or nothing.
+   *
+   * Upserts overwrite provider fields; an editable field keeps its value when its current source
+   * is `user`. A new posted row whose `pendingTransactionId` names an existing row of the
+   * connection takes that row's user-sourced fields (pending → posted keeps the user's edits).
+   * Applying the same batch twice changes nothing the second time.
+   * @throws NOT_FOUND for a connection not the user's; CONFLICT when `expectedCursor` is stale;
+   * VALIDATION for a transaction whose account is neither stored nor in the batch.
+   */
+  applySyncBatch(batch: SyncBatch): Promise<SyncBatchResult>;
+  /**
+   * The k rows nearest to `vector` by cosine similarity among rows matching `filter` that have an
+   * embedding from `model`. Filters apply before the limit, so they never starve the result.
+   * @throws CAPABILITY_UNAVAILABLE when `capabilities.vectorSearch` is false.
+   */
+  searchSimilar(
+    userId: string,
+    query: { vector: Float32Array; model: string; k: number; filter?: TransactionFilter },
+  ): Promise<SimilarTransaction[]>;
+  /** Releases connections and handles. */
+  close(): Promise<void>;
+}
