@@ -31,7 +31,11 @@ const exponents: Record<string, number> = {
   UYW: 4,
 };
 
-const known = new Set<string>(Intl.supportedValuesOf('currency'));
+// ISO 4217 fund codes that ICU leaves out of Intl.supportedValuesOf but that banks report
+// (Chile's UF, Uruguay's UI/UW, Bolivia's Mvdol, ...). Intl still formats them.
+const fundCodes = ['BOV', 'CHE', 'CHW', 'CLF', 'COU', 'MXV', 'USN', 'UYI', 'UYW', 'VED'];
+
+const known = new Set<string>([...Intl.supportedValuesOf('currency'), ...fundCodes]);
 
 /** True for a three-letter ISO 4217 code this runtime knows. */
 export function isCurrencyCode(code: string): boolean {

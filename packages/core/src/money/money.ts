@@ -25,6 +25,8 @@ export function money(amount: number, currency: string): Money {
 }
 
 function sameCurrency(a: Money, b: Money): void {
+  assertMinorUnits(a.amount);
+  assertMinorUnits(b.amount);
   if (a.currency !== b.currency) {
     throw new FinkitError('CURRENCY_MISMATCH', `Cannot combine ${a.currency} with ${b.currency}`, {
       details: { left: a.currency, right: b.currency },
@@ -52,6 +54,7 @@ export function subtractMoney(a: Money, b: Money): Money {
 }
 
 export function negateMoney(a: Money): Money {
+  assertMinorUnits(a.amount);
   return { amount: a.amount === 0 ? 0 : -a.amount, currency: a.currency };
 }
 
@@ -79,8 +82,27 @@ export function allocateRatio(a: Money, numerator: number, denominator: number):
   if (!Number.isFinite(numerator) || !Number.isFinite(denominator) || denominator === 0) {
     throw new FinkitError('VALIDATION', 'Ratio must be finite with a non-zero denominator');
   }
+  assertMinorUnits(a.amount);
+  if (Number.isSafeInteger(numerator) && Number.isSafeInteger(denominator)) {
+    // Integer ratios (the common case: shares, basis points) are computed exactly.
+    const units = divideHalfEven(BigInt(a.amount) * BigInt(numerator), BigInt(denominator));
+    return checked(Number(units), a.currency);
+  }
   const exact = (a.amount * numerator) / denominator;
   return checked(roundHalfEven(exact), a.currency);
+}
+
+function divideHalfEven(n: bigint, d: bigint): bigint {
+  const num = d < 0n ? -n : n;
+  const den = d < 0n ? -d : d;
+  let q = num / den;
+  let r = num % den;
+  if (r < 0n) {
+    q -= 1n;
+    r += den;
+  }
+  if (2n * r > den || (2n * r === den && q % 2n !== 0n)) q += 1n;
+  return q;
 }
 
 function roundHalfEven(x: number): number {
@@ -91,7 +113,10 @@ function roundHalfEven(x: number): number {
   return floor % 2 === 0 ? floor : floor + 1;
 }
 
-const decimalPattern = /^([+-])?(\d+)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
+const decimalPattern = /^([+-])?(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
+
+// Digits before the decimal point that a safe integer can have (2^53 - 1 has 16).
+const maxWholeDigits = 16;
 
 /**
  * Converts a decimal amount (a string, or a number as JSON parsed it) to integer minor units
@@ -106,25 +131,29 @@ export function decimalToMinor(value: string | number, currency: string): number
   // String(number) yields the shortest decimal that round-trips, which is what the sender wrote.
   const text = typeof value === 'number' ? String(value) : value.trim();
   const match = decimalPattern.exec(text);
-  if (!match) {
+  if (!match || (match[2] === '' && (match[3] ?? '') === '')) {
     throw new FinkitError('VALIDATION', `Not a decimal amount: ${JSON.stringify(value)}`, {
       details: { value: String(value) },
     });
   }
-  const [, sign, intPart = '0', fracPart = '', expPart] = match;
-  // Shift the decimal point by the exponent (scientific notation) and the currency exponent.
-  const shift = exponent + (expPart ? Number.parseInt(expPart, 10) : 0);
-  let digits = intPart + fracPart;
-  let point = intPart.length + shift; // where the decimal point falls in `digits` after shifting
-  if (point < 0) {
-    digits = '0'.repeat(-point) + digits;
-    point = 0;
+  const [, sign, intPart = '', fracPart = '', expPart] = match;
+  const digits = (intPart + fracPart).replace(/^0+/, '');
+  if (digits === '') return 0;
+  const leadingZeros = intPart.length + fracPart.length - digits.length;
+  // Where the decimal point falls in `digits` once shifted by the scientific exponent and the
+  // currency exponent. Bounded before any padding so '1e999999999' cannot allocate a huge string.
+  const point = intPart.length - leadingZeros + exponent + (expPart ? Number.parseInt(expPart, 10) : 0);
+  if (point > maxWholeDigits) {
+    throw new FinkitError('VALIDATION', `Amount ${text} ${currency} is too large to represent exactly`, {
+      details: { value: text, currency },
+    });
   }
-  if (point > digits.length) digits = digits + '0'.repeat(point - digits.length);
-  const whole = digits.slice(0, point) || '0';
+  // Below a tenth of a minor unit: rounds to zero whatever the digits are.
+  if (point < 0) return 0;
+  const whole = digits.slice(0, point).padEnd(point, '0') || '0';
   const rest = digits.slice(point);
   let units = BigInt(whole);
-  if (rest.length > 0 && /[1-9]/.test(rest)) {
+  if (/[1-9]/.test(rest)) {
     const first = rest.charCodeAt(0) - 48;
     const beyond = /[1-9]/.test(rest.slice(1));
     const roundUp = first > 5 || (first === 5 && (beyond || units % 2n === 1n));
@@ -133,7 +162,9 @@ export function decimalToMinor(value: string | number, currency: string): number
   if (sign === '-') units = -units;
   const result = Number(units);
   if (!Number.isSafeInteger(result)) {
-    throw new FinkitError('VALIDATION', `Amount ${text} ${currency} is too large to represent exactly`);
+    throw new FinkitError('VALIDATION', `Amount ${text} ${currency} is too large to represent exactly`, {
+      details: { value: text, currency },
+    });
   }
   return result === 0 ? 0 : result;
 }
