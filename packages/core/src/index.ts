@@ -1,3 +1,5 @@
+export * from './crypto/create-token-cipher.js';
+export * from './crypto/generate-token-key.js';
 export * from './errors/finkit-error.js';
 export * from './money/currency.js';
 export * from './money/money.js';
