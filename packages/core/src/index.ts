@@ -1,6 +1,7 @@
 export * from './crypto/create-token-cipher.js';
 export * from './crypto/generate-token-key.js';
 export * from './errors/finkit-error.js';
+export * from './events/create-memory-event-bus.js';
 export * from './money/currency.js';
 export * from './money/money.js';
 export * from './ports/bank-provider.js';
