@@ -1,0 +1,80 @@
+import type { ProviderTransaction } from '../ports/bank-provider.js';
+import type { Store, SyncTransactionInput } from '../ports/store.js';
+import type { FieldSource } from '../schemas/common.js';
+import type { Transaction } from '../schemas/transaction.js';
+import type { Categorize } from './default-categorize.js';
+
+export interface BuiltUpserts {
+  upserts: SyncTransactionInput[];
+  /** Stored rows the upserts will update, by provider transaction id (before the write). */
+  previous: Map<string, Transaction>;
+}
+
+const fromProvider = (source: FieldSource | undefined): boolean =>
+  source === undefined || source === 'provider';
+
+/**
+ * Turns provider transactions into store upserts. New rows get their first category from
+ * `categorize`. Stored rows keep every editable value that did not come from the provider (a
+ * rule, the learner or the user set it after an earlier sync), so a provider modification never
+ * undoes them; the store additionally guards user-set fields.
+ */
+export async function buildSyncUpserts(
+  store: Store,
+  categorize: Categorize,
+  userId: string,
+  connectionId: string,
+  transactions: readonly ProviderTransaction[],
+): Promise<BuiltUpserts> {
+  const previous = new Map<string, Transaction>();
+  if (transactions.length > 0) {
+    const rows = await store.transactions.getByProviderIds(
+      userId,
+      connectionId,
+      transactions.map((t) => t.providerTransactionId),
+    );
+    for (const row of rows) previous.set(row.providerTransactionId, row);
+  }
+
+  const upserts: SyncTransactionInput[] = [];
+  for (const transaction of transactions) {
+    const prev = previous.get(transaction.providerTransactionId);
+    if (!prev) {
+      const category = await categorize({ userId, connectionId, transaction });
+      upserts.push({
+        ...transaction,
+        categoryId: category.categoryId,
+        categoryConfidence: category.confidence,
+        categoryExplanation: category.explanation,
+        tags: [],
+        hidden: false,
+        sources: { categoryId: category.source, merchantName: 'provider' },
+      });
+      continue;
+    }
+    const category = fromProvider(prev.sources.categoryId)
+      ? await categorize({ userId, connectionId, transaction })
+      : {
+          categoryId: prev.categoryId,
+          confidence: prev.categoryConfidence,
+          explanation: prev.categoryExplanation,
+          source: prev.sources.categoryId ?? 'provider',
+        };
+    const merchantFromProvider = fromProvider(prev.sources.merchantName);
+    upserts.push({
+      ...transaction,
+      merchantName: merchantFromProvider ? transaction.merchantName : prev.merchantName,
+      categoryId: category.categoryId,
+      categoryConfidence: category.confidence,
+      categoryExplanation: category.explanation,
+      tags: prev.tags,
+      hidden: prev.hidden,
+      sources: {
+        ...prev.sources,
+        categoryId: category.source,
+        merchantName: prev.sources.merchantName ?? 'provider',
+      },
+    });
+  }
+  return { upserts, previous };
+}
