@@ -1,0 +1,6 @@
+import { initialSchema } from './initial-schema.js';
+import type { Migration } from './migration.js';
+import { transactionEmbeddings } from './transaction-embeddings.js';
+
+/** Every migration in version order. Append only: a released migration never changes. */
+export const migrations: readonly Migration[] = [initialSchema, transactionEmbeddings];
