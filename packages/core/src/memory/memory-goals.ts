@@ -33,6 +33,18 @@ export function createMemoryGoals(context: MemoryContext): GoalRepository {
         for (const row of draft.contributions.values()) {
           if (row.goalId === id) draft.contributions.delete(row.id);
         }
+        for (const key of draft.goalMilestones) {
+          if (key.startsWith(`${id}|`)) draft.goalMilestones.delete(key);
+        }
+      });
+    },
+    async recordMilestone(userId, goalId, key) {
+      return write((draft) => {
+        requireOwned(draft.goals, userId, goalId, 'Goal');
+        const recordKey = `${goalId}|${key}`;
+        if (draft.goalMilestones.has(recordKey)) return false;
+        draft.goalMilestones.add(recordKey);
+        return true;
       });
     },
     async addContribution(userId, goalId, input) {

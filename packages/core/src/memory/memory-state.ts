@@ -30,6 +30,8 @@ export interface MemoryState {
   /** Keyed by `budgetId|periodStart|threshold`. */
   thresholdCrossings: Set<string>;
   goals: Map<string, Goal>;
+  /** Keyed by `goalId|key`. */
+  goalMilestones: Set<string>;
   contributions: Map<string, GoalContribution>;
   notifications: Map<string, Notification>;
 }
@@ -45,6 +47,7 @@ export function createMemoryState(): MemoryState {
     budgets: new Map(),
     thresholdCrossings: new Set(),
     goals: new Map(),
+    goalMilestones: new Set(),
     contributions: new Map(),
     notifications: new Map(),
   };
@@ -61,6 +64,7 @@ export function copyMemoryState(state: MemoryState): MemoryState {
     budgets: new Map(state.budgets),
     thresholdCrossings: new Set(state.thresholdCrossings),
     goals: new Map(state.goals),
+    goalMilestones: new Set(state.goalMilestones),
     contributions: new Map(state.contributions),
     notifications: new Map(state.notifications),
   };

@@ -242,6 +242,12 @@ export interface GoalRepository {
   ): Promise<GoalContribution>;
   /** Oldest date first. */
   listContributions(userId: string, goalId: string): Promise<GoalContribution[]>;
+  /**
+   * Records that a goal's alert `key` (`milestone:50`, `off_track:2025-03`) fired. Returns true
+   * only for the first caller, across processes when `capabilities.crossProcess`: the alert fires
+   * once. Deleting the goal forgets its records. @throws NOT_FOUND when the goal is not the user's.
+   */
+  recordMilestone(userId: string, goalId: string, key: string): Promise<boolean>;
 }
 
 export interface NotificationRepository {

@@ -24,7 +24,7 @@ export interface FinkitEventMap {
     budgeted: number;
     currency: string;
   };
-  'goal.milestone': { goalId: string; percent: number };
+  'goal.milestone_reached': { goalId: string; percent: number };
   'goal.reached': { goalId: string };
   'goal.off_track': { goalId: string };
   'notification.created': { notificationId: string; type: string; title: string; body: string };
