@@ -28,3 +28,5 @@ export * from './store/cosine-similarity.js';
 export * from './store/keyset-cursor.js';
 export * from './store/merge-sync-upsert.js';
 export * from './store/transaction-matches-filter.js';
+export * from './sync/default-categorize.js';
+export * from './sync/sync-engine.js';
