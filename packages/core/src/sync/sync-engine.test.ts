@@ -497,6 +497,18 @@ describe('createSyncEngine: concurrency', () => {
     expect((await listAll(ctx.store, 'u1')).map((t) => t.providerTransactionId)).toEqual(['late']);
   });
 
+  it('never lets another user join a run of this connection', async () => {
+    const ctx = setup();
+    const id = await linked(ctx, 'a');
+    const release = ctx.scripted.hold();
+    const mine = ctx.engine.syncConnection('u1', id);
+    const queued = ctx.engine.syncConnection('u1', id);
+    const theirs = ctx.engine.syncConnection('intruder', id);
+    release();
+    await expect(theirs).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(Promise.all([mine, queued])).resolves.toHaveLength(2);
+  });
+
   it('re-runs from the stored cursor when another process applied first', async () => {
     const store = createMemoryStore();
     const ctx = setup({}, store);

@@ -359,8 +359,11 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       await publish(userId, 'transaction.removed', { transactionId });
   }
 
+  // Keyed by user too, so a request naming someone else's connection never joins that user's run.
+  const lockKey = (userId: string, connectionId: string): string => `${userId}\u0000${connectionId}`;
+
   function syncConnection(userId: string, connectionId: string): Promise<SyncResult> {
-    return lock.coalesce(connectionId, () => runSync(userId, connectionId));
+    return lock.coalesce(lockKey(userId, connectionId), () => runSync(userId, connectionId));
   }
 
   /** Starts a sync in the background: as a job when there is a runner, else in this process. */
@@ -544,7 +547,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
 
     unlink(userId, connectionId) {
       // Behind the connection's lock so a running sync cannot write after the removal.
-      return lock.run(connectionId, async () => {
+      return lock.run(lockKey(userId, connectionId), async () => {
         const connection = await getConnection(userId, connectionId);
         if (connection.status === 'removed') return;
         try {
