@@ -2,6 +2,8 @@ export * from './crypto/create-token-cipher.js';
 export * from './crypto/generate-token-key.js';
 export * from './errors/finkit-error.js';
 export * from './events/create-memory-event-bus.js';
+export * from './jobs/create-memory-job-runner.js';
+export * from './jobs/parse-cron.js';
 export * from './memory/memory-store.js';
 export * from './money/currency.js';
 export * from './money/money.js';

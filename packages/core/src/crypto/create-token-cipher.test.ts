@@ -101,6 +101,20 @@ describe('createTokenCipher', () => {
       }
     });
 
+    it('refuses a non-canonical encoding of the same tag bytes', async () => {
+      const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+      const sealed = await cipher.encrypt(token);
+      // 16 tag bytes take 22 characters; the last one carries 4 spare bits that decoders ignore.
+      const respelled = withPart(sealed, 4, (tag) => {
+        const last = alphabet.indexOf(tag.slice(-1));
+        return tag.slice(0, -1) + alphabet[last ^ 1];
+      });
+      expect(Buffer.from(respelled.split('.')[4] ?? '', 'base64url')).toEqual(
+        Buffer.from(sealed.split('.')[4] ?? '', 'base64url'),
+      );
+      expect(await codeOf(() => cipher.decrypt(respelled))).toBe('CRYPTO');
+    });
+
     it('detects a ciphertext relabelled to another known key', async () => {
       const sealed = await cipher.encrypt(token);
       expect(await codeOf(() => cipher.decrypt(withPart(sealed, 1, () => 'k2')))).toBe('CRYPTO');
