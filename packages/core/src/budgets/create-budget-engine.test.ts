@@ -1,0 +1,398 @@
+import { describe, expect, it } from 'vitest';
+import { FinkitError } from '../errors/finkit-error.js';
+import { createMemoryEventBus } from '../events/create-memory-event-bus.js';
+import { createMemoryStore } from '../memory/memory-store.js';
+import type { SyncTransactionInput } from '../ports/store.js';
+import { type NewBudget, newBudgetSchema } from '../schemas/budget.js';
+import type { FinkitEvent } from '../schemas/event.js';
+import { createBudgetEngine } from './create-budget-engine.js';
+
+const userId = 'user-1';
+
+/** A user with one checking account, a settable clock and every published event recorded. */
+async function setup(now = '2024-03-16T12:00:00Z') {
+  const clock = { at: new Date(now), now: () => clock.at };
+  const store = createMemoryStore({ clock });
+  const events = createMemoryEventBus();
+  const published: FinkitEvent[] = [];
+  events.subscribe('*', (event) => published.push(event));
+  const connection = await store.connections.create({
+    userId,
+    provider: 'test',
+    providerItemId: 'item-1',
+    institutionId: null,
+    institutionName: null,
+    encryptedAccessToken: 'sealed',
+  });
+  const account = {
+    providerAccountId: 'checking',
+    name: 'Checking',
+    officialName: null,
+    type: 'depository' as const,
+    subtype: null,
+    mask: null,
+    currency: 'USD',
+    balances: { current: 0, available: 0, limit: null, currency: 'USD', asOf: new Date(now) },
+  };
+  let cursor = 0;
+  async function sync(upserts: SyncTransactionInput[], removed: string[] = []) {
+    cursor += 1;
+    await store.applySyncBatch({
+      userId,
+      connectionId: connection.id,
+      nextCursor: `c${cursor}`,
+      accounts: [account],
+      upserts,
+      removed,
+      syncedAt: clock.now(),
+    });
+  }
+  const engine = createBudgetEngine({ store, events, clock });
+  const budget = (input: Partial<NewBudget> = {}) =>
+    store.budgets.create(
+      userId,
+      newBudgetSchema.parse({
+        name: 'Food',
+        amount: 40_000,
+        currency: 'USD',
+        startDate: '2024-01-01',
+        ...input,
+      }),
+    );
+  return { clock, store, engine, published, sync, budget };
+}
+
+let txCounter = 0;
+function tx(
+  date: string,
+  amount: number,
+  overrides: Partial<SyncTransactionInput> = {},
+): SyncTransactionInput {
+  txCounter += 1;
+  return {
+    providerTransactionId: `t${txCounter}`,
+    providerAccountId: 'checking',
+    pendingTransactionId: null,
+    date,
+    authorizedDate: null,
+    amount,
+    currency: 'USD',
+    description: `T${txCounter}`,
+    merchantName: null,
+    pending: false,
+    providerCategory: null,
+    categoryId: 'food_and_dining',
+    categoryConfidence: 1,
+    categoryExplanation: 'test',
+    tags: [],
+    hidden: false,
+    sources: {},
+    ...overrides,
+  };
+}
+
+describe('budget progress', () => {
+  it('counts money out in the period, nets refunds, and projects the pace', async () => {
+    const { engine, sync, budget } = await setup('2024-03-16T12:00:00Z');
+    const b = await budget({ categoryIds: ['food_and_dining'] });
+    await sync([
+      tx('2024-03-01', -10_000),
+      tx('2024-03-10', -12_000),
+      tx('2024-03-12', 2_000), // refund
+      tx('2024-02-29', -50_000), // previous period
+      tx('2024-04-01', -50_000), // next period
+      tx('2024-03-05', -7_000, { categoryId: 'shopping' }), // another category
+    ]);
+    const progress = await engine.progress(userId, b.id);
+    expect(progress).toMatchObject({
+      period: { start: '2024-03-01', end: '2024-04-01' },
+      budgeted: 40_000,
+      rolledOver: 0,
+      spent: 20_000,
+      remaining: 20_000,
+      percentUsed: 50,
+      daysInPeriod: 31,
+      daysElapsed: 16,
+      daysLeft: 16,
+      // 20,000 / 16 days left = 1,250 a day
+      dailyAllowance: 1_250,
+      // 20,000 / 16 days × 31 days = 38,750
+      projectedSpend: 38_750,
+      status: 'on_track',
+      ignored: [],
+    });
+  });
+
+  it.each([
+    // [spent, status]: at_risk means not over yet but spent / 16 × 31 > 40,000, i.e. spent > 20,645.
+    [20_645, 'on_track', 40_000], // 39,999.69: rounds to the budget, still under it
+    [20_646, 'at_risk', 40_002],
+    [40_000, 'at_risk', 77_500],
+    [40_001, 'over', 77_502],
+  ])('spent %i on day 16 of 31 is %s', async (spent, status, projected) => {
+    const { engine, sync, budget } = await setup('2024-03-16T12:00:00Z');
+    const b = await budget();
+    await sync([tx('2024-03-02', -spent)]);
+    const progress = await engine.progress(userId, b.id);
+    expect(progress.status).toBe(status);
+    expect(progress.projectedSpend).toBe(projected);
+  });
+
+  it('an all-spending budget never counts income or transfers, and leaves other currencies out, reporting them', async () => {
+    const { engine, sync, budget } = await setup();
+    const b = await budget({ categoryIds: [] });
+    await sync([
+      tx('2024-03-02', -1_000, { categoryId: 'shopping' }),
+      tx('2024-03-03', -2_000, { categoryId: 'travel' }),
+      tx('2024-03-04', 300_000, { categoryId: 'income' }),
+      tx('2024-03-05', -100_000, { categoryId: 'transfer' }),
+      tx('2024-03-06', -4_000, { categoryId: 'uncategorized' }),
+      tx('2024-03-07', -9_999, { currency: 'EUR' }),
+      tx('2024-03-08', 999, { currency: 'EUR' }),
+    ]);
+    const progress = await engine.progress(userId, b.id);
+    expect(progress.spent).toBe(7_000);
+    expect(progress.ignored).toEqual([{ currency: 'EUR', spent: 9_000, count: 2 }]);
+  });
+
+  it('counts a subcategory of a budgeted category', async () => {
+    const { engine, store, sync, budget } = await setup();
+    const coffee = await store.categories.create(userId, {
+      name: 'Coffee',
+      kind: 'expense',
+      parentId: 'food_and_dining',
+    });
+    const b = await budget({ categoryIds: ['food_and_dining'] });
+    await sync([tx('2024-03-02', -500, { categoryId: coffee.id }), tx('2024-03-02', -700)]);
+    expect((await engine.progress(userId, b.id)).spent).toBe(1_200);
+  });
+
+  it('pending counts unless configured off; pending → posted is counted once; removed never counts', async () => {
+    const { engine, sync, budget } = await setup();
+    const withPending = await budget();
+    const withoutPending = await budget({ includePending: false });
+    await sync([
+      tx('2024-03-02', -1_000, { providerTransactionId: 'p1', pending: true }),
+      tx('2024-03-03', -2_000),
+    ]);
+    expect((await engine.progress(userId, withPending.id)).spent).toBe(3_000);
+    expect((await engine.progress(userId, withoutPending.id)).spent).toBe(2_000);
+
+    await sync(
+      [tx('2024-03-04', -1_100, { providerTransactionId: 'posted1', pendingTransactionId: 'p1' })],
+      ['p1'],
+    );
+    expect((await engine.progress(userId, withPending.id)).spent).toBe(3_100);
+    expect((await engine.progress(userId, withoutPending.id)).spent).toBe(3_100);
+
+    await sync([], ['posted1']);
+    expect((await engine.progress(userId, withPending.id)).spent).toBe(2_000);
+  });
+
+  it('shows a past period by date, with its whole length elapsed', async () => {
+    const { engine, sync, budget } = await setup();
+    const b = await budget();
+    await sync([tx('2024-02-10', -50_000)]);
+    const progress = await engine.progress(userId, b.id, { date: '2024-02-20' });
+    expect(progress).toMatchObject({
+      period: { start: '2024-02-01', end: '2024-03-01' },
+      spent: 50_000,
+      daysElapsed: 29,
+      daysLeft: 0,
+      dailyAllowance: 0,
+      projectedSpend: 50_000,
+      status: 'over',
+    });
+  });
+
+  it('refuses a date before the budget starts, and a missing budget', async () => {
+    const { engine, budget } = await setup();
+    const b = await budget({ startDate: '2024-02-15' });
+    await expect(engine.progress(userId, b.id, { date: '2024-01-31' })).rejects.toSatisfy((error) =>
+      FinkitError.hasCode(error, 'VALIDATION'),
+    );
+    await expect(engine.progress(userId, 'nope')).rejects.toSatisfy((error) =>
+      FinkitError.hasCode(error, 'NOT_FOUND'),
+    );
+    await expect(engine.progress('someone-else', b.id)).rejects.toSatisfy((error) =>
+      FinkitError.hasCode(error, 'NOT_FOUND'),
+    );
+  });
+
+  it("uses the budget's zone for today: late evening in Honolulu is still the previous month", async () => {
+    // 2024-04-01T05:00Z is 2024-03-31 19:00 in Honolulu (UTC−10).
+    const { engine, budget } = await setup('2024-04-01T05:00:00Z');
+    const honolulu = await budget({ timezone: 'Pacific/Honolulu' });
+    const utc = await budget({ timezone: 'UTC' });
+    expect((await engine.progress(userId, honolulu.id)).period.start).toBe('2024-03-01');
+    expect((await engine.progress(userId, honolulu.id)).daysLeft).toBe(1);
+    expect((await engine.progress(userId, utc.id)).period.start).toBe('2024-04-01');
+  });
+});
+
+describe('rollover', () => {
+  it.each([
+    {
+      name: 'unspent carries, overspending carries as a negative',
+      // amount 10,000 a month from January; spent per month Jan..Jun
+      spent: [4_000, 12_000, 0, 25_000, 10_000, 1_000],
+      // carried into each month: 0; +6,000; +4,000; +14,000; −1,000; −1,000
+      rolledOver: [0, 6_000, 4_000, 14_000, -1_000, -1_000],
+    },
+    {
+      name: 'a long run of underspending accumulates',
+      spent: [0, 0, 0, 0, 0, 0],
+      rolledOver: [0, 10_000, 20_000, 30_000, 40_000, 50_000],
+    },
+  ])('$name', async ({ spent, rolledOver }) => {
+    const { engine, sync, budget } = await setup('2024-07-10T12:00:00Z');
+    const b = await budget({ amount: 10_000, rollover: true });
+    const months = ['2024-01-15', '2024-02-15', '2024-03-15', '2024-04-15', '2024-05-15', '2024-06-15'];
+    await sync(months.flatMap((date, i) => (spent[i] ? [tx(date, -spent[i])] : [])));
+    const history = await engine.history(userId, b.id, { periods: 6 });
+    expect(history.map((period) => period.period.start)).toEqual(
+      months.map((date) => date.replace('15', '01')),
+    );
+    expect(history.map((period) => period.spent)).toEqual(spent);
+    expect(history.map((period) => period.rolledOver)).toEqual(rolledOver);
+    for (const period of history) expect(period.budgeted).toBe(10_000 + period.rolledOver);
+    const july = await engine.progress(userId, b.id);
+    const june = history.at(-1)!;
+    expect(july.rolledOver).toBe(june.remaining);
+  });
+
+  it('over many weekly periods: the carry equals the total budgeted minus the total spent', async () => {
+    const { engine, sync, budget } = await setup('2024-12-31T12:00:00Z');
+    const b = await budget({
+      amount: 5_000,
+      period: 'weekly',
+      weekStartsOn: 1,
+      rollover: true,
+      startDate: '2024-01-01',
+    });
+    // 2024-01-01 is a Monday; spend on the Wednesday of each week, a varying amount.
+    const upserts: SyncTransactionInput[] = [];
+    let total = 0;
+    for (let week = 0; week < 52; week += 1) {
+      const amount = 1_000 + ((week * 997) % 7_000);
+      total += amount;
+      const day = new Date(Date.UTC(2024, 0, 3 + week * 7)).toISOString().slice(0, 10);
+      upserts.push(tx(day, -amount));
+    }
+    await sync(upserts);
+    const progress = await engine.progress(userId, b.id);
+    expect(progress.period.start).toBe('2024-12-30');
+    expect(progress.rolledOver).toBe(52 * 5_000 - total);
+    const history = await engine.history(userId, b.id, { periods: 3 });
+    expect(history).toHaveLength(3);
+    expect(history.at(-1)!.period).toEqual({ start: '2024-12-23', end: '2024-12-30' });
+  });
+
+  it('without rollover nothing carries', async () => {
+    const { engine, sync, budget } = await setup('2024-03-10T12:00:00Z');
+    const b = await budget({ amount: 10_000 });
+    await sync([tx('2024-01-10', -1_000), tx('2024-02-10', -30_000)]);
+    const history = await engine.history(userId, b.id);
+    expect(history.map((period) => [period.rolledOver, period.spent])).toEqual([
+      [0, 1_000],
+      [0, 30_000],
+    ]);
+    expect((await engine.progress(userId, b.id)).rolledOver).toBe(0);
+  });
+});
+
+describe('threshold alerts', () => {
+  const crossings = (published: FinkitEvent[]) =>
+    published.flatMap((event) =>
+      event.type === 'budget.threshold_crossed' ? [`${event.data.periodStart}:${event.data.threshold}`] : [],
+    );
+
+  it('fire once per budget, period and threshold, however often and however concurrently evaluated', async () => {
+    const { engine, sync, budget, published, store, clock } = await setup('2024-03-16T12:00:00Z');
+    const b = await budget({ amount: 10_000, thresholds: [50, 80, 100] });
+    await sync([tx('2024-03-02', -5_500, { providerTransactionId: 'a' })]);
+    const results = await Promise.all([1, 2, 3, 4, 5].map(() => engine.evaluateBudgets(userId)));
+    expect(results.flat().map((event) => event.data.threshold)).toEqual([50]);
+    expect(crossings(published)).toEqual(['2024-03-01:50']);
+
+    // Spending moves down below 50% and back up: no second alert.
+    await sync([tx('2024-03-02', -1_000, { providerTransactionId: 'a' })]);
+    await engine.evaluateBudgets(userId);
+    await sync([tx('2024-03-02', -8_500, { providerTransactionId: 'a' })]);
+    await Promise.all([engine.evaluateBudgets(userId), engine.evaluateBudgets(userId)]);
+    expect(crossings(published)).toEqual(['2024-03-01:50', '2024-03-01:80']);
+
+    await sync([tx('2024-03-03', -2_000)]);
+    const last = await engine.evaluateBudgets(userId);
+    expect(last[0]?.data).toEqual({
+      budgetId: b.id,
+      periodStart: '2024-03-01',
+      threshold: 100,
+      spent: 10_500,
+      budgeted: 10_000,
+      currency: 'USD',
+    });
+    expect(crossings(published)).toEqual(['2024-03-01:50', '2024-03-01:80', '2024-03-01:100']);
+
+    // A fresh engine (a restart) over the same store does not repeat them.
+    const restarted = createBudgetEngine({ store, events: createMemoryEventBus(), clock });
+    expect(await restarted.evaluateBudgets(userId)).toEqual([]);
+  });
+
+  it('fire again in the next period', async () => {
+    const { engine, sync, budget, published, clock } = await setup('2024-03-16T12:00:00Z');
+    await budget({ amount: 10_000, thresholds: [80] });
+    await sync([tx('2024-03-02', -9_000), tx('2024-04-02', -9_000)]);
+    await engine.evaluateBudgets(userId);
+    clock.at = new Date('2024-04-05T12:00:00Z');
+    await engine.evaluateBudgets(userId);
+    await engine.evaluateBudgets(userId);
+    expect(crossings(published)).toEqual(['2024-03-01:80', '2024-04-01:80']);
+  });
+
+  it('skip budgets that have ended or not started', async () => {
+    const { engine, sync, budget, published } = await setup('2024-03-16T12:00:00Z');
+    await budget({ amount: 100, endDate: '2024-02-15' });
+    await budget({ amount: 100, startDate: '2024-05-01' });
+    await sync([tx('2024-03-02', -9_000)]);
+    expect(await engine.evaluateBudgets(userId)).toEqual([]);
+    expect(published).toEqual([]);
+  });
+});
+
+describe('suggestions', () => {
+  it('suggest the median of the complete months per expense category', async () => {
+    const { engine, sync } = await setup('2024-07-10T12:00:00Z');
+    // Food: Jan..Jun = 300, 100, 900, 200, 50_000 (a party), 400 → sorted 100 200 300 400 900 50,000;
+    // median = (300 + 400) / 2 = 350. Shopping only in March: median of 0,0,0,0,0,1,000 = 0 → none.
+    // July is incomplete and ignored; income never suggested.
+    const food = [300, 100, 900, 200, 50_000, 400];
+    await sync([
+      ...food.map((amount, i) => tx(`2024-0${i + 1}-12`, -amount)),
+      tx('2024-03-03', -1_000, { categoryId: 'shopping' }),
+      tx('2024-07-03', -99_000),
+      tx('2024-02-01', 500_000, { categoryId: 'income' }),
+    ]);
+    const suggestions = await engine.suggestions(userId);
+    expect(suggestions).toEqual([
+      {
+        categoryId: 'food_and_dining',
+        categoryName: 'Food & Dining',
+        currency: 'USD',
+        period: 'monthly',
+        amount: 350,
+        monthly: food.map((spent, i) => ({ month: `2024-0${i + 1}`, spent })),
+      },
+    ]);
+    // Over the last 3 months only: 200, 50,000, 400 → 400.
+    expect((await engine.suggestions(userId, { months: 3 }))[0]?.amount).toBe(400);
+  });
+
+  it('need three complete months of history', async () => {
+    const { engine, sync } = await setup('2024-07-10T12:00:00Z');
+    await sync([tx('2024-05-12', -100), tx('2024-06-12', -100)]);
+    expect(await engine.suggestions(userId)).toEqual([]);
+    await sync([tx('2024-04-30', -100)]);
+    expect((await engine.suggestions(userId))[0]?.amount).toBe(100);
+  });
+});
