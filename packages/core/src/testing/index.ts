@@ -1,1 +1,2 @@
-export {};
+export * from './run-store-contract.js';
+export * from './store-under-test.js';

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { runStoreContract } from '../testing/run-store-contract.js';
+import { createMemoryStore } from './memory-store.js';
+
+runStoreContract('memory', ({ clock }) => ({ store: createMemoryStore({ clock }) }));
+
+describe('createMemoryStore', () => {
+  it('uses the given id generator and clock', async () => {
+    let n = 0;
+    const at = new Date(Date.UTC(2024, 0, 1));
+    const store = createMemoryStore({ idGenerator: () => `id-${++n}`, clock: { now: () => at } });
+    const rule = await store.rules.create('u1', {
+      name: 'r',
+      enabled: true,
+      stage: 'default',
+      priority: 0,
+      match: 'all',
+      conditions: [{ field: 'sign', op: 'is', value: 'inflow' }],
+      actions: { hidden: true },
+    });
+    expect(rule.id).toBe('id-1');
+    expect(rule.createdAt).toEqual(at);
+  });
+
+  it('reports vector search but not cross-process locking', () => {
+    expect(createMemoryStore().capabilities).toEqual({ vectorSearch: true, crossProcess: false });
+  });
+});
