@@ -1,8 +1,23 @@
 import { describe, expect, it } from 'vitest';
+import { FinkitError } from '../errors/finkit-error.js';
 import { runStoreContract } from '../testing/run-store-contract.js';
 import { createMemoryStore } from './memory-store.js';
 
 runStoreContract('memory', ({ clock }) => ({ store: createMemoryStore({ clock }) }));
+
+// The same store claiming no vector search: the search tests must then check the refusal.
+runStoreContract('memory without vector search', ({ clock }) => {
+  const store = createMemoryStore({ clock });
+  return {
+    store: {
+      ...store,
+      capabilities: { ...store.capabilities, vectorSearch: false },
+      searchSimilar: async () => {
+        throw new FinkitError('CAPABILITY_UNAVAILABLE', 'No vector search here');
+      },
+    },
+  };
+});
 
 describe('createMemoryStore', () => {
   it('uses the given id generator and clock', async () => {
