@@ -177,6 +177,13 @@ export interface GoalContributionsTable {
   created_at: Timestamp;
 }
 
+export interface GoalMilestonesTable {
+  goal_id: string;
+  user_id: string;
+  key: string;
+  recorded_at: Timestamp;
+}
+
 export interface NotificationsTable {
   id: string;
   user_id: string;
@@ -202,5 +209,6 @@ export interface Database {
   budget_threshold_crossings: BudgetThresholdCrossingsTable;
   goals: GoalsTable;
   goal_contributions: GoalContributionsTable;
+  goal_milestones: GoalMilestonesTable;
   notifications: NotificationsTable;
 }

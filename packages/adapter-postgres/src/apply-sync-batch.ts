@@ -1,0 +1,188 @@
+import {
+  FinkitError,
+  mergeSyncUpsert,
+  type SyncBatch,
+  type SyncBatchResult,
+  type Transaction,
+} from '@finkit/core';
+import { type Kysely, sql } from 'kysely';
+import type { Database } from './database.js';
+import { assertKnownCategories, type PostgresContext, requireConnection } from './postgres-context.js';
+import { upsertAccounts } from './repositories/postgres-connections.js';
+import { assertDimensions, writeEmbeddings } from './repositories/postgres-transactions.js';
+import { isDeepEqual } from './sql-values.js';
+import { toTransaction, toTransactionRecord, transactionRecordColumns } from './transaction-rows.js';
+
+// Rows per statement: large enough to amortize round trips, small enough to keep one JSON
+// parameter modest.
+const chunkSize = 2000;
+
+/**
+ * `Store.applySyncBatch` in one transaction. The connection row is locked first (`for update`), so
+ * two processes syncing one connection serialize and the compare-and-set on the cursor is exact;
+ * the rows the batch touches are then locked and merged in JS with core's provenance rule, and
+ * every write is a bulk statement.
+ */
+export async function applySyncBatch(context: PostgresContext, batch: SyncBatch): Promise<SyncBatchResult> {
+  const { userId, connectionId } = batch;
+  for (const input of batch.upserts) {
+    if (input.embedding !== undefined)
+      assertDimensions(context, input.embedding.vector.length, input.embedding.model);
+  }
+  return context.db.transaction().execute(async (trx) => {
+    const connection = await requireConnection(trx, userId, connectionId, true);
+    if (batch.expectedCursor !== undefined && batch.expectedCursor !== connection.cursor) {
+      throw new FinkitError('CONFLICT', `Connection ${connectionId} was synced by someone else meanwhile`, {
+        details: { connectionId },
+      });
+    }
+    const now = context.clock.now();
+    await upsertAccounts(trx, context, userId, connectionId, batch.accounts, now);
+    const accountRows = await trx
+      .selectFrom('accounts')
+      .select(['id', 'provider_account_id'])
+      .where('connection_id', '=', connectionId)
+      .execute();
+    const accountIds = new Map(accountRows.map((row) => [row.provider_account_id, row.id]));
+    for (const input of batch.upserts) {
+      if (!accountIds.has(input.providerAccountId)) {
+        throw new FinkitError(
+          'VALIDATION',
+          `Transaction ${input.providerTransactionId} names an unknown account`,
+          {
+            details: {
+              providerTransactionId: input.providerTransactionId,
+              providerAccountId: input.providerAccountId,
+            },
+          },
+        );
+      }
+    }
+    await assertKnownCategories(
+      trx,
+      userId,
+      batch.upserts.map((input) => input.categoryId),
+    );
+
+    const byProviderId = await lockTouchedRows(trx, connectionId, batch);
+    const added = new Set<string>();
+    const modified = new Set<string>();
+    const writes = new Map<string, Transaction>();
+    const embeddings: { transactionId: string; model: string; vector: Float32Array }[] = [];
+    for (const input of batch.upserts) {
+      const accountId = accountIds.get(input.providerAccountId)!;
+      const existing = byProviderId.get(input.providerTransactionId) ?? null;
+      const pendingRow =
+        existing === null && !input.pending && input.pendingTransactionId !== null
+          ? (byProviderId.get(input.pendingTransactionId) ?? null)
+          : null;
+      const values = mergeSyncUpsert(input, existing, pendingRow);
+      let row: Transaction;
+      if (existing === null) {
+        row = {
+          id: context.newId(),
+          userId,
+          connectionId,
+          accountId,
+          ...values,
+          removedAt: null,
+          createdAt: now,
+          updatedAt: now,
+        };
+        added.add(row.id);
+      } else {
+        const candidate: Transaction = { ...existing, accountId, ...values, removedAt: null };
+        row = isDeepEqual(candidate, existing) ? existing : { ...candidate, updatedAt: now };
+        if (row !== existing && !added.has(row.id)) modified.add(row.id);
+      }
+      if (row !== existing) writes.set(row.id, row);
+      byProviderId.set(row.providerTransactionId, row);
+      if (input.embedding !== undefined) embeddings.push({ transactionId: row.id, ...input.embedding });
+    }
+
+    const removed: string[] = [];
+    for (const providerTransactionId of batch.removed) {
+      const row = byProviderId.get(providerTransactionId);
+      if (row === undefined || row.removedAt !== null) continue;
+      const next = { ...row, removedAt: new Date(batch.syncedAt), updatedAt: now };
+      byProviderId.set(providerTransactionId, next);
+      writes.set(next.id, next);
+      removed.push(next.id);
+    }
+
+    await writeTransactions(trx, [...writes.values()]);
+    for (let i = 0; i < embeddings.length; i += chunkSize) {
+      await writeEmbeddings(context, trx, userId, embeddings.slice(i, i + chunkSize), now);
+    }
+    await trx
+      .updateTable('connections')
+      .set({ cursor: batch.nextCursor, last_synced_at: new Date(batch.syncedAt), updated_at: now })
+      .where('id', '=', connectionId)
+      .execute();
+    return { added: [...added], modified: [...modified], removed };
+  });
+}
+
+/** The connection's rows the batch names (upserted, replaced pending, removed), locked, by provider id. */
+async function lockTouchedRows(
+  db: Kysely<Database>,
+  connectionId: string,
+  batch: SyncBatch,
+): Promise<Map<string, Transaction>> {
+  const wanted = new Set<string>(batch.removed);
+  for (const input of batch.upserts) {
+    wanted.add(input.providerTransactionId);
+    if (input.pendingTransactionId !== null) wanted.add(input.pendingTransactionId);
+  }
+  const byProviderId = new Map<string, Transaction>();
+  if (wanted.size === 0) return byProviderId;
+  const rows = await db
+    .selectFrom('transactions')
+    .selectAll()
+    .where('connection_id', '=', connectionId)
+    .where(sql<boolean>`provider_transaction_id = any(${[...wanted]}::text[])`)
+    .forUpdate()
+    .execute();
+  for (const row of rows) byProviderId.set(row.provider_transaction_id, toTransaction(row));
+  return byProviderId;
+}
+
+/** Inserts new rows and overwrites changed ones, `chunkSize` rows per statement. */
+async function writeTransactions(db: Kysely<Database>, rows: Transaction[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += chunkSize) {
+    const records = rows.slice(i, i + chunkSize).map(toTransactionRecord);
+    await sql`
+      insert into transactions (
+        id, user_id, connection_id, account_id, provider_transaction_id, pending_transaction_id, date,
+        authorized_date, amount, currency, description, merchant_name, pending, category_id,
+        category_confidence, category_explanation, provider_category, notes, tags, hidden, sources,
+        removed_at, created_at, updated_at)
+      select
+        id, user_id, connection_id, account_id, provider_transaction_id, pending_transaction_id, date,
+        authorized_date, amount, currency, description, merchant_name, pending, category_id,
+        category_confidence, category_explanation, nullif(provider_category, 'null'::jsonb), notes,
+        tags, hidden, sources, removed_at, created_at, updated_at
+      from jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as x(${transactionRecordColumns})
+      on conflict (id) do update set
+        account_id = excluded.account_id,
+        pending_transaction_id = excluded.pending_transaction_id,
+        date = excluded.date,
+        authorized_date = excluded.authorized_date,
+        amount = excluded.amount,
+        currency = excluded.currency,
+        description = excluded.description,
+        merchant_name = excluded.merchant_name,
+        pending = excluded.pending,
+        category_id = excluded.category_id,
+        category_confidence = excluded.category_confidence,
+        category_explanation = excluded.category_explanation,
+        provider_category = excluded.provider_category,
+        notes = excluded.notes,
+        tags = excluded.tags,
+        hidden = excluded.hidden,
+        sources = excluded.sources,
+        removed_at = excluded.removed_at,
+        updated_at = excluded.updated_at
+    `.execute(db);
+  }
+}

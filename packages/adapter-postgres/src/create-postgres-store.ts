@@ -1,0 +1,76 @@
+import { type Clock, type Store, systemClock } from '@finkit/core';
+import { type Kysely, sql } from 'kysely';
+import { applySyncBatch } from './apply-sync-batch.js';
+import type { Database } from './database.js';
+import { migrate } from './migrate.js';
+import type { MigrationContext } from './migrations/migration.js';
+import { createIdGenerator } from './new-id.js';
+import { type DatabaseInput, isPGlite, openDatabase } from './open-database.js';
+import type { PostgresContext } from './postgres-context.js';
+import { createPostgresBudgets } from './repositories/postgres-budgets.js';
+import { createPostgresCategories } from './repositories/postgres-categories.js';
+import { createPostgresAccounts, createPostgresConnections } from './repositories/postgres-connections.js';
+import { createPostgresGoals } from './repositories/postgres-goals.js';
+import { createPostgresNotifications } from './repositories/postgres-notifications.js';
+import { createPostgresRules } from './repositories/postgres-rules.js';
+import { createPostgresTransactions } from './repositories/postgres-transactions.js';
+import { searchSimilar } from './search-similar.js';
+
+export interface PostgresStoreOptions {
+  /** A Kysely instance, a `pg.Pool`, or a PGlite instance. It stays yours: `close()` leaves it open. */
+  db: DatabaseInput;
+  /** Source of every stored timestamp. */
+  clock?: Clock;
+  /** Makes ids for new rows; time-ordered UUIDv7-shaped ids by default. */
+  idGenerator?: () => string;
+  /** Run `migrate` first (with these options when an object). Off by default: deployments migrate on their own. */
+  migrate?: boolean | MigrationContext;
+}
+
+/**
+ * The Store on PostgreSQL (through `pg`) or PGlite, one code path through Kysely. Expects a
+ * migrated schema (see `migrate`); whether vector search works is read from that schema.
+ */
+export async function createPostgresStore(options: PostgresStoreOptions): Promise<Store> {
+  if (options.migrate) {
+    await migrate(options.db, options.migrate === true ? {} : options.migrate);
+  }
+  const { db, release } = await openDatabase(options.db);
+  const context: PostgresContext = {
+    db,
+    clock: options.clock ?? systemClock,
+    newId: options.idGenerator ?? createIdGenerator(),
+    vectorDimensions: await readVectorDimensions(db),
+  };
+  return {
+    capabilities: {
+      vectorSearch: context.vectorDimensions !== undefined,
+      // PGlite lives inside one process; a server's row locks and unique keys hold across processes.
+      crossProcess: !isPGlite(options.db),
+    },
+    connections: createPostgresConnections(context),
+    accounts: createPostgresAccounts(context),
+    transactions: createPostgresTransactions(context),
+    rules: createPostgresRules(context),
+    categories: createPostgresCategories(context),
+    budgets: createPostgresBudgets(context),
+    goals: createPostgresGoals(context),
+    notifications: createPostgresNotifications(context),
+    applySyncBatch: (batch) => applySyncBatch(context, batch),
+    searchSimilar: (userId, query) => searchSimilar(context, userId, query),
+    close: release,
+  };
+}
+
+/** The embedding column's pgvector dimension (null: any), or undefined when it is not a vector. */
+async function readVectorDimensions(db: Kysely<Database>): Promise<number | null | undefined> {
+  const result = await sql<{ type: string }>`
+    select format_type(a.atttypid, a.atttypmod) as type
+    from pg_attribute a
+    where a.attrelid = to_regclass('transaction_embeddings') and a.attname = 'embedding' and not a.attisdropped
+  `.execute(db);
+  const type = result.rows[0]?.type;
+  if (type === undefined || !type.startsWith('vector')) return undefined;
+  const match = /^vector\((\d+)\)$/.exec(type);
+  return match === null ? null : Number(match[1]);
+}

@@ -1,0 +1,222 @@
+import {
+  type AggregateGroup,
+  applyTransactionEdit,
+  assertPageLimit,
+  decodeKeysetCursor,
+  encodeKeysetCursor,
+  FinkitError,
+  notFound,
+  type Transaction,
+  type TransactionRepository,
+} from '@finkit/core';
+import { type RawBuilder, sql } from 'kysely';
+import { assertKnownCategories, type PostgresContext } from '../postgres-context.js';
+import { isDeepEqual, toSafeNumber, toVectorLiteral } from '../sql-values.js';
+import { toTransaction, transactionFilterSql } from '../transaction-rows.js';
+
+const groupKeys: Record<AggregateGroup, RawBuilder<string>> = {
+  category: sql`t.category_id`,
+  month: sql`to_char(t.date, 'YYYY-MM')`,
+  merchant: sql`coalesce(t.merchant_name, t.description)`,
+  none: sql`'all'`,
+};
+
+export function createPostgresTransactions(context: PostgresContext): TransactionRepository {
+  const { db, clock } = context;
+  return {
+    async get(userId, id) {
+      const row = await db
+        .selectFrom('transactions')
+        .selectAll()
+        .where('id', '=', id)
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
+      return row === undefined ? null : toTransaction(row);
+    },
+    async list(userId, filter, page) {
+      assertPageLimit(page.limit);
+      const after = page.cursor ? decodeKeysetCursor(page.cursor) : null;
+      let query = db
+        .selectFrom('transactions as t')
+        .selectAll('t')
+        .where(transactionFilterSql(userId, filter));
+      if (after !== null)
+        query = query.where(sql<boolean>`(t.date, t.id) < (${after.date}::date, ${after.id})`);
+      const rows = await query
+        .orderBy('t.date', 'desc')
+        .orderBy('t.id', 'desc')
+        .limit(page.limit + 1)
+        .execute();
+      const items = rows.slice(0, page.limit).map(toTransaction);
+      const last = items.at(-1);
+      const nextCursor = rows.length > page.limit && last !== undefined ? encodeKeysetCursor(last) : null;
+      return { items, nextCursor };
+    },
+    async getByProviderIds(userId, connectionId, providerTransactionIds) {
+      if (providerTransactionIds.length === 0) return [];
+      const rows = await db
+        .selectFrom('transactions')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .where('connection_id', '=', connectionId)
+        .where(sql<boolean>`provider_transaction_id = any(${[...providerTransactionIds]}::text[])`)
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute();
+      return rows.map(toTransaction);
+    },
+    async edit(userId, edits, source) {
+      if (edits.length === 0) return [];
+      return db.transaction().execute(async (trx) => {
+        const ids = [...new Set(edits.map((edit) => edit.id))];
+        const stored = await trx
+          .selectFrom('transactions')
+          .selectAll()
+          .where('user_id', '=', userId)
+          .where(sql<boolean>`id = any(${ids}::text[])`)
+          .forUpdate()
+          .execute();
+        const rows = new Map(stored.map((row) => [row.id, toTransaction(row)]));
+        const missing = ids.find((id) => !rows.has(id));
+        if (missing !== undefined) throw notFound('Transaction', missing);
+        await assertKnownCategories(
+          trx,
+          userId,
+          edits.flatMap((edit) => (edit.fields.categoryId === undefined ? [] : [edit.fields.categoryId])),
+        );
+        const now = clock.now();
+        const changed = new Map<string, Transaction>();
+        for (const { id, fields } of edits) {
+          const row = rows.get(id)!;
+          const candidate: Transaction = { ...row, ...applyTransactionEdit(row, fields, source) };
+          if (isDeepEqual(candidate, row)) continue;
+          const next = { ...candidate, updatedAt: now };
+          rows.set(id, next);
+          changed.set(id, next);
+        }
+        if (changed.size > 0) {
+          const records = [...changed.values()].map((row) => ({
+            id: row.id,
+            category_id: row.categoryId,
+            category_confidence: row.categoryConfidence,
+            category_explanation: row.categoryExplanation,
+            merchant_name: row.merchantName,
+            notes: row.notes,
+            tags: row.tags,
+            hidden: row.hidden,
+            sources: row.sources,
+            updated_at: row.updatedAt,
+          }));
+          // One statement for the whole edit, however many rows.
+          await sql`
+            update transactions as t set
+              category_id = x.category_id, category_confidence = x.category_confidence,
+              category_explanation = x.category_explanation, merchant_name = x.merchant_name,
+              notes = x.notes, tags = x.tags, hidden = x.hidden, sources = x.sources,
+              updated_at = x.updated_at
+            from jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as x(
+              id text, category_id text, category_confidence double precision, category_explanation text,
+              merchant_name text, notes text, tags text[], hidden boolean, sources jsonb,
+              updated_at timestamptz)
+            where t.id = x.id and t.user_id = ${userId}
+          `.execute(trx);
+        }
+        return edits.map(({ id }) => structuredClone(rows.get(id)!));
+      });
+    },
+    async aggregate(userId, query) {
+      const key = groupKeys[query.groupBy];
+      const result = await sql<{
+        key: string;
+        currency: string;
+        inflow: string | number;
+        outflow: string | number;
+        count: string | number;
+      }>`
+        select ${key} as key, t.currency,
+          coalesce(sum(t.amount) filter (where t.amount > 0), 0)::bigint as inflow,
+          coalesce(sum(t.amount) filter (where t.amount < 0), 0)::bigint as outflow,
+          count(*)::bigint as count
+        from transactions as t
+        where ${transactionFilterSql(userId, query.filter)}
+        group by 1, 2
+        order by ${key} collate "C", t.currency collate "C"
+      `.execute(db);
+      return result.rows.map((row) => ({
+        key: row.key,
+        currency: row.currency,
+        inflow: toSafeNumber(row.inflow),
+        outflow: toSafeNumber(row.outflow),
+        count: toSafeNumber(row.count),
+      }));
+    },
+    async setEmbeddings(userId, rows) {
+      if (rows.length === 0) return;
+      for (const { transactionId, model, vector } of rows) {
+        if (vector.length === 0 || model.length === 0) {
+          throw new FinkitError('VALIDATION', 'An embedding needs a model and a non-empty vector', {
+            details: { transactionId },
+          });
+        }
+        assertDimensions(context, vector.length, model);
+      }
+      await db.transaction().execute(async (trx) => {
+        const ids = [...new Set(rows.map((row) => row.transactionId))];
+        const owned = await trx
+          .selectFrom('transactions')
+          .select('id')
+          .where('user_id', '=', userId)
+          .where(sql<boolean>`id = any(${ids}::text[])`)
+          .execute();
+        const ownedIds = new Set(owned.map((row) => row.id));
+        const missing = ids.find((id) => !ownedIds.has(id));
+        if (missing !== undefined) throw notFound('Transaction', missing);
+        await writeEmbeddings(context, trx, userId, rows, clock.now());
+      });
+    },
+  };
+}
+
+/** @throws VALIDATION when the column has a fixed dimension and the vector does not fit it. */
+export function assertDimensions(context: PostgresContext, length: number, model: string): void {
+  const fixed = context.vectorDimensions;
+  if (typeof fixed === 'number' && fixed !== length) {
+    throw new FinkitError(
+      'VALIDATION',
+      `Embedding of ${model} has ${length} dimensions; this database stores ${fixed} (chosen at migration)`,
+      { details: { model, dimensions: length, expected: fixed } },
+    );
+  }
+}
+
+/** Upserts embeddings by (transaction, model) in one statement. Ownership is the caller's check. */
+export async function writeEmbeddings(
+  context: PostgresContext,
+  db: PostgresContext['db'],
+  userId: string,
+  rows: readonly { transactionId: string; model: string; vector: Float32Array }[],
+  now: Date,
+): Promise<void> {
+  // One row per key: a statement may not update the same row twice, and the last given wins.
+  const byKey = new Map(rows.map((row) => [`${row.transactionId}\u0000${row.model}`, row]));
+  if (byKey.size === 0) return;
+  const pgvector = context.vectorDimensions !== undefined;
+  await db
+    .insertInto('transaction_embeddings')
+    .values(
+      [...byKey.values()].map((row) => ({
+        transaction_id: row.transactionId,
+        model: row.model,
+        user_id: userId,
+        embedding: pgvector ? toVectorLiteral(row.vector) : Array.from(row.vector),
+        created_at: now,
+      })),
+    )
+    .onConflict((oc) =>
+      oc.columns(['transaction_id', 'model']).doUpdateSet((eb) => ({
+        embedding: eb.ref('excluded.embedding'),
+        created_at: eb.ref('excluded.created_at'),
+      })),
+    )
+    .execute();
+}

@@ -1,0 +1,63 @@
+import { FinkitError, type SimilarTransaction, type Store } from '@finkit/core';
+import { type Selectable, sql } from 'kysely';
+import type { TransactionsTable } from './database.js';
+import type { PostgresContext } from './postgres-context.js';
+import { assertDimensions } from './repositories/postgres-transactions.js';
+import { toVectorLiteral } from './sql-values.js';
+import { toTransaction, transactionFilterSql } from './transaction-rows.js';
+
+type SearchQuery = Parameters<Store['searchSimilar']>[1];
+
+/**
+ * `Store.searchSimilar` with pgvector's cosine distance. The filter sits in the WHERE clause and
+ * HNSW scans iteratively (pgvector 0.8 `hnsw.iterative_scan`), so a selective filter never starves
+ * the k results; ties break like list pages (date desc, id desc).
+ */
+export async function searchSimilar(
+  context: PostgresContext,
+  userId: string,
+  query: SearchQuery,
+): Promise<SimilarTransaction[]> {
+  if (context.vectorDimensions === undefined) {
+    throw new FinkitError(
+      'CAPABILITY_UNAVAILABLE',
+      'Vector search needs the pgvector extension: install it on the server, run `CREATE EXTENSION vector`, then migrate a fresh database (or use createEmbeddedStore)',
+      { details: { capability: 'vectorSearch' } },
+    );
+  }
+  const { vector, model, k, filter } = query;
+  if (!Number.isInteger(k) || k < 1 || k > 1000) {
+    throw new FinkitError('VALIDATION', `k must be an integer from 1 to 1000, got ${k}`, { details: { k } });
+  }
+  assertDimensions(context, vector.length, model);
+  const literal = toVectorLiteral(vector);
+  try {
+    return await context.db.transaction().execute(async (trx) => {
+      await sql`select set_config('hnsw.iterative_scan', 'strict_order', true)`.execute(trx);
+      const result = await sql<Selectable<TransactionsTable> & { score: number }>`
+        select t.*, 1 - (e.embedding <=> ${literal}::vector) as score
+        from transaction_embeddings as e
+        join transactions as t on t.id = e.transaction_id
+        where e.user_id = ${userId} and e.model = ${model} and ${transactionFilterSql(userId, filter)}
+        order by e.embedding <=> ${literal}::vector, t.date desc, t.id desc
+        limit ${k}
+      `.execute(trx);
+      return result.rows.map(({ score, ...row }) => ({
+        transaction: toTransaction(row),
+        score: Number(score),
+      }));
+    });
+  } catch (error) {
+    if (error instanceof Error && /different vector dimensions/.test(error.message)) {
+      throw new FinkitError(
+        'VALIDATION',
+        `Query has ${vector.length} dimensions, unlike ${model}'s embeddings`,
+        {
+          cause: error,
+          details: { model },
+        },
+      );
+    }
+    throw error;
+  }
+}
