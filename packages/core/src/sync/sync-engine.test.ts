@@ -3,6 +3,7 @@ import { createTokenCipher } from '../crypto/create-token-cipher.js';
 import { generateTokenKey } from '../crypto/generate-token-key.js';
 import { FinkitError } from '../errors/finkit-error.js';
 import { createMemoryEventBus } from '../events/create-memory-event-bus.js';
+import { createMemoryJobRunner } from '../jobs/create-memory-job-runner.js';
 import { createMemoryStore } from '../memory/memory-store.js';
 import type {
   BankProvider,
@@ -631,5 +632,53 @@ describe('createSyncEngine: webhooks, schedule and unlink', () => {
     await ctx.engine.unlink('u1', id);
     expect(ctx.scripted.calls.filter((c) => c.method === 'removeItem')).toHaveLength(1);
     await expect(ctx.engine.unlink('u2', id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+});
+
+describe('createSyncEngine: with a job runner', () => {
+  const headers = { 'x-signature': 'valid' };
+
+  it('runs the initial sync, webhook syncs and syncAll as singleton jobs', async () => {
+    const jobs = createMemoryJobRunner({ onError: () => {} });
+    const ctx = setup({ jobs });
+    try {
+      await ctx.engine.registerJobs(jobs);
+      await ctx.scripted.provider.exchangePublicToken('public-a');
+      ctx.scripted.item('a').log.push({ kind: 'added', txn: txn('t1', -1) });
+      const link = await ctx.engine.link({ userId: 'u1', publicToken: 'public-a' });
+      expect(link.initialSync).toBeNull();
+      await jobs.idle();
+      expect(await listAll(ctx.store, 'u1')).toHaveLength(1);
+
+      ctx.scripted.item('a').log.push({ kind: 'added', txn: txn('t2', -2) });
+      const body = JSON.stringify({ kind: 'sync_updates_available', itemId: 'item-a' });
+      const outcomes = await Promise.all([1, 2, 3].map(() => ctx.engine.handleWebhook(body, headers)));
+      expect(outcomes.map((o) => o.action)).toEqual(['sync', 'sync', 'sync']);
+      await jobs.idle();
+      expect(await listAll(ctx.store, 'u1')).toHaveLength(2);
+
+      expect(await ctx.engine.syncAll()).toMatchObject({ connections: 1 });
+      await jobs.idle();
+    } finally {
+      await jobs.stop();
+    }
+  });
+
+  it('does not retry a job whose failure is already recorded on the connection', async () => {
+    const jobs = createMemoryJobRunner({ onError: () => {} });
+    const ctx = setup({ jobs });
+    try {
+      await ctx.engine.registerJobs(jobs);
+      const link = await ctx.engine.link({ userId: 'u1', publicToken: 'public-a' });
+      await jobs.idle();
+      const before = ctx.scripted.syncCalls().length;
+      ctx.scripted.fail('syncTransactions', loginRequired(), 10);
+      await jobs.enqueue('finkit.sync', { userId: 'u1', connectionId: link.connection.id });
+      await jobs.idle();
+      expect(ctx.scripted.syncCalls().length - before).toBe(1);
+      expect((await ctx.store.connections.get('u1', link.connection.id))?.status).toBe('reauth_required');
+    } finally {
+      await jobs.stop();
+    }
   });
 });
