@@ -18,9 +18,10 @@ runStoreContract('postgres on PGlite', async ({ clock }) => {
   };
 });
 
-if (serverUrl) {
+const url = serverUrl;
+if (url) {
   runStoreContract(onServer('postgres'), async ({ clock }) => {
-    const target = await createTestSchema(serverUrl);
+    const target = await createTestSchema(url);
     await migrate(target.pool);
     const store = await createPostgresStore({ db: target.pool, clock });
     return {
