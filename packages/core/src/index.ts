@@ -1,3 +1,4 @@
+export * from './create-finkit.js';
 export * from './crypto/create-token-cipher.js';
 export * from './crypto/generate-token-key.js';
 export * from './errors/finkit-error.js';

@@ -1,4 +1,11 @@
+import { z } from 'zod';
 import { FinkitError } from '../errors/finkit-error.js';
+import {
+  createGoalEngine,
+  type GoalEvent,
+  type GoalOptions,
+  type GoalProgress,
+} from '../goals/create-goal-engine.js';
 import {
   type Goal,
   type GoalContribution,
@@ -20,9 +27,19 @@ export interface GoalsApi {
   /** A manual contribution (positive) or withdrawal (negative) in the goal's currency. */
   contribute(userId: string, goalId: string, input: NewGoalContribution): Promise<GoalContribution>;
   contributions(userId: string, goalId: string): Promise<GoalContribution[]>;
+  /** Progress and projection: required monthly contribution, completion at the current pace, series. */
+  progress(userId: string, goalId: string, options?: GoalOptions): Promise<GoalProgress>;
+  /**
+   * Publishes `goal.milestone_reached` (25/50/75/100%, once each), `goal.reached` and
+   * `goal.off_track` (at most monthly). Call after syncs and contributions; returns what it published.
+   */
+  evaluate(userId: string, options?: GoalOptions): Promise<GoalEvent[]>;
 }
 
-export function createGoalsApi({ store }: FinkitContext): GoalsApi {
+const goalOptionsSchema = z.object({ timezone: z.string().min(1).optional() }).strict();
+
+export function createGoalsApi({ store, events, clock }: FinkitContext): GoalsApi {
+  const engine = createGoalEngine({ store, events, clock });
   async function validated(userId: string, input: unknown) {
     const goal = parseInput(newGoalSchema, input, 'goal');
     if (goal.linkedAccountId !== null) {
@@ -33,7 +50,10 @@ export function createGoalsApi({ store }: FinkitContext): GoalsApi {
         });
       }
       if (account.currency !== goal.currency) {
-        throw new FinkitError('CURRENCY_MISMATCH', `The account is in ${account.currency}, the goal in ${goal.currency}`);
+        throw new FinkitError(
+          'CURRENCY_MISMATCH',
+          `The account is in ${account.currency}, the goal in ${goal.currency}`,
+        );
       }
     }
     return goal;
@@ -50,11 +70,19 @@ export function createGoalsApi({ store }: FinkitContext): GoalsApi {
     delete: (userId, id) => store.goals.delete(userId, id),
     async contribute(userId, goalId, input) {
       requireFound(await store.goals.get(userId, goalId), 'Goal', goalId);
-      return store.goals.addContribution(userId, goalId, parseInput(newGoalContributionSchema, input, 'contribution'));
+      return store.goals.addContribution(
+        userId,
+        goalId,
+        parseInput(newGoalContributionSchema, input, 'contribution'),
+      );
     },
     async contributions(userId, goalId) {
       requireFound(await store.goals.get(userId, goalId), 'Goal', goalId);
       return store.goals.listContributions(userId, goalId);
     },
+    progress: async (userId, goalId, options = {}) =>
+      engine.progress(userId, goalId, parseInput(goalOptionsSchema, options, 'goal options')),
+    evaluate: async (userId, options = {}) =>
+      engine.evaluateGoals(userId, parseInput(goalOptionsSchema, options, 'goal options')),
   };
 }

@@ -55,7 +55,7 @@ export function createTransactionsApi(ctx: FinkitContext): TransactionsApi {
   }
 
   return {
-    list: (userId, filter = {}, page = {}) =>
+    list: async (userId, filter = {}, page = {}) =>
       store.transactions.list(
         userId,
         parseInput(transactionFilterSchema, filter, 'filter'),
