@@ -607,6 +607,22 @@ describe('createSyncEngine: webhooks, schedule and unlink', () => {
     });
   });
 
+  it('keeps syncing a connection whose consent expires soon, without clearing the request', async () => {
+    const ctx = setup();
+    const id = await linked(ctx, 'a');
+    await ctx.engine.handleWebhook(
+      hook({ kind: 'pending_expiration', itemId: 'item-a', expiresAt: '2030-01-01T00:00:00Z' }),
+      headers,
+    );
+    ctx.scripted.item('a').log.push({ kind: 'added', txn: txn('t1', -1) });
+    expect(await ctx.engine.syncAll()).toMatchObject({ connections: 1, succeeded: 1 });
+    expect(await listAll(ctx.store, 'u1')).toHaveLength(1);
+    expect(await ctx.store.connections.get('u1', id)).toMatchObject({
+      status: 'reauth_required',
+      lastError: { code: 'PENDING_EXPIRATION' },
+    });
+  });
+
   it('syncAll syncs active and errored connections and isolates failures', async () => {
     const ctx = setup();
     await linked(ctx, 'a');

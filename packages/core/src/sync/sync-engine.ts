@@ -116,7 +116,10 @@ export interface SyncEngine {
   refreshBalances(userId: string, connectionId: string): Promise<Account[]>;
   /** @throws WEBHOOK_VERIFICATION when the webhook is not genuine. */
   handleWebhook(rawBody: string, headers: Record<string, string | undefined>): Promise<WebhookOutcome>;
-  /** Syncs every active connection (and those in `error`, so a passing outage heals). */
+  /**
+   * Syncs every active connection, those in `error` (so a passing outage heals) and those whose
+   * consent is about to expire but still works.
+   */
   syncAll(): Promise<SyncAllResult>;
   /** Registers the sync workers and the scheduled sync of all connections (hourly by default). */
   registerJobs(jobs: JobRunner, options?: { cron?: string }): Promise<void>;
@@ -146,6 +149,13 @@ const itemGoneCodes = new Set(['ITEM_NOT_FOUND', 'INVALID_ACCESS_TOKEN']);
 const syncJobPayloadSchema = z.object({ userId: z.string().min(1), connectionId: z.string().min(1) });
 
 const noop = (): void => {};
+
+/**
+ * Consent that is about to expire still works: the user is asked to log in again, but syncing
+ * goes on (and must not clear the request) until the provider actually refuses.
+ */
+const expiresSoon = (connection: Connection): boolean =>
+  connection.status === 'reauth_required' && connection.lastError?.code === 'PENDING_EXPIRATION';
 
 function errorCode(error: unknown): string {
   if (!FinkitError.isInstance(error)) return 'NETWORK';
@@ -305,7 +315,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
         throw error;
       }
 
-      if (connection.status !== 'active' || connection.lastError) {
+      if ((connection.status !== 'active' || connection.lastError) && !expiresSoon(connection)) {
         await setStatus(connection, 'active', null);
       }
       await publishSynced(userId, connectionId, applied, upserts, previous);
@@ -398,7 +408,9 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
   }
 
   async function syncAll(): Promise<SyncAllResult> {
-    const connections = await store.connections.listByStatus(['active', 'error']);
+    const connections = (await store.connections.listByStatus(['active', 'error', 'reauth_required'])).filter(
+      (c) => c.status !== 'reauth_required' || expiresSoon(c),
+    );
     const result: SyncAllResult = { connections: connections.length, enqueued: 0, succeeded: 0, failed: 0 };
     if (jobs) {
       for (const c of connections) {
