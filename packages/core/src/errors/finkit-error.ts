@@ -11,6 +11,7 @@ export const errorCodes = [
   'CURRENCY_MISMATCH',
   'CRYPTO',
   'WEBHOOK_VERIFICATION',
+  'PAYLOAD_TOO_LARGE',
   'INTERNAL',
 ] as const;
 
@@ -29,6 +30,7 @@ export const httpStatusByCode: Record<FinkitErrorCode, number> = {
   CURRENCY_MISMATCH: 400,
   CRYPTO: 400,
   WEBHOOK_VERIFICATION: 401,
+  PAYLOAD_TOO_LARGE: 413,
   INTERNAL: 500,
 };
 
