@@ -7,4 +7,6 @@ export default defineConfig({
   clean: true,
   sourcemap: true,
   target: 'node20',
+  // The bundled embedder reads its weights package's version through import.meta.url.
+  shims: true,
 });

@@ -1,1 +1,3 @@
-export {};
+export * from './create-bundled-embedder.js';
+export * from './l2-normalize.js';
+export * from './normalize-embedding-text.js';
