@@ -196,6 +196,12 @@ export interface NotificationsTable {
   read_at: NullableTimestamp;
 }
 
+export interface EventPayloadsTable {
+  id: string;
+  payload: Jsonb<unknown>;
+  created_at: ColumnType<Date, Date | undefined, never>;
+}
+
 /** The finkit schema as Kysely sees it. */
 export interface Database {
   finkit_migrations: MigrationsTable;
@@ -211,4 +217,5 @@ export interface Database {
   goal_contributions: GoalContributionsTable;
   goal_milestones: GoalMilestonesTable;
   notifications: NotificationsTable;
+  finkit_event_payloads: EventPayloadsTable;
 }

@@ -1,7 +1,13 @@
+import { eventPayloads } from './event-payloads.js';
 import { goalMilestones } from './goal-milestones.js';
 import { initialSchema } from './initial-schema.js';
 import type { Migration } from './migration.js';
 import { transactionEmbeddings } from './transaction-embeddings.js';
 
 /** Every migration in version order. Append only: a released migration never changes. */
-export const migrations: readonly Migration[] = [initialSchema, transactionEmbeddings, goalMilestones];
+export const migrations: readonly Migration[] = [
+  initialSchema,
+  transactionEmbeddings,
+  goalMilestones,
+  eventPayloads,
+];
