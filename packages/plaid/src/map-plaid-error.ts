@@ -69,6 +69,21 @@ function parseRetryAfter(value: string | null, now: Date): number | null {
 }
 
 /**
+ * The axios error carries the request config: the PLAID-SECRET header and the access token in the
+ * body. Loggers print `cause` chains, so only its message, code and stack go along.
+ */
+function sanitizedCause(error: unknown): Error {
+  const http = (typeof error === 'object' && error !== null ? error : {}) as HttpErrorLike & {
+    stack?: unknown;
+  };
+  const cause = new Error(http.message ?? String(error));
+  cause.name = 'PlaidHttpError';
+  if (typeof http.stack === 'string') cause.stack = http.stack;
+  if (http.code) Object.assign(cause, { code: http.code });
+  return cause;
+}
+
+/**
  * Turns whatever the plaid client threw into a FinkitError callers can branch on, always carrying
  * Plaid's `error_code` as `details.providerCode` and its `request_id` for support tickets.
  */
@@ -79,7 +94,7 @@ export function mapPlaidError(error: unknown, options: MapPlaidErrorOptions = {}
   if (!response || typeof response.status !== 'number') {
     const timedOut = http.code === 'ECONNABORTED' || http.code === 'ETIMEDOUT';
     return new FinkitError('PROVIDER', `Plaid could not be reached: ${http.message ?? String(error)}`, {
-      cause: error,
+      cause: sanitizedCause(error),
       details: {
         providerCode: 'NETWORK_ERROR',
         requestId: null,
@@ -109,9 +124,9 @@ export function mapPlaidError(error: unknown, options: MapPlaidErrorOptions = {}
       parseRetryAfter(headerValue(response.headers, 'retry-after'), options.now?.() ?? new Date()) ??
       options.defaultRetryAfterMs ??
       30_000;
-    return new FinkitError('RATE_LIMITED', message, { cause: error, details, retryAfterMs });
+    return new FinkitError('RATE_LIMITED', message, { cause: sanitizedCause(error), details, retryAfterMs });
   }
   if (reauthCodes.has(providerCode))
-    return new FinkitError('REAUTH_REQUIRED', message, { cause: error, details });
-  return new FinkitError('PROVIDER', message, { cause: error, details });
+    return new FinkitError('REAUTH_REQUIRED', message, { cause: sanitizedCause(error), details });
+  return new FinkitError('PROVIDER', message, { cause: sanitizedCause(error), details });
 }

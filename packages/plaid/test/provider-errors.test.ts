@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { type BankProvider, FinkitError } from '@finkit/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createPlaidProvider } from '../src/index.js';
@@ -101,6 +102,15 @@ describe('Plaid errors become FinkitErrors', () => {
     await sandbox.advance(3);
     const real = await failure(provider.syncTransactions(accessToken, first.nextCursor, { count: 10 }));
     expect(real.details.providerCode).toBe('TRANSACTIONS_SYNC_MUTATION_DURING_PAGINATION');
+  });
+
+  it('never carries the access token or the secret, not even in its cause', async () => {
+    sandbox.injectFault({ endpoint: '/accounts/get', kind: 'server_error' });
+    const error = await failure(provider.getAccounts(accessToken));
+    const printed = inspect(error, { depth: Number.POSITIVE_INFINITY, showHidden: true });
+    expect(printed).toContain('INTERNAL_SERVER_ERROR');
+    expect(printed).not.toContain(accessToken);
+    expect(printed).not.toContain('secret');
   });
 
   it('timeouts and unreachable servers: PROVIDER with providerCode NETWORK_ERROR', async () => {
