@@ -339,6 +339,15 @@ describe('threshold alerts', () => {
     expect(await restarted.evaluateBudgets(userId)).toEqual([]);
   });
 
+  it('fire once when several engines (processes) over one store evaluate at the same time', async () => {
+    const { engine, sync, budget, store, clock } = await setup('2024-03-16T12:00:00Z');
+    await budget({ amount: 10_000, thresholds: [50, 100] });
+    await sync([tx('2024-03-02', -10_000)]);
+    const others = [1, 2, 3].map(() => createBudgetEngine({ store, events: createMemoryEventBus(), clock }));
+    const results = await Promise.all([engine, ...others, engine].map((e) => e.evaluateBudgets(userId)));
+    expect(results.flat().map((event) => event.data.threshold)).toEqual([50, 100]);
+  });
+
   it('fire again in the next period', async () => {
     const { engine, sync, budget, published, clock } = await setup('2024-03-16T12:00:00Z');
     await budget({ amount: 10_000, thresholds: [80] });

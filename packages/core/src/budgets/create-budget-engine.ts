@@ -133,10 +133,19 @@ export function createBudgetEngine({ store, events, clock }: BudgetEngineDeps): 
     return period;
   }
 
+  // Crossings this engine has seen recorded. A record is permanent (a deleted budget's id never
+  // returns), so skipping the store for them saves a write per threshold on every evaluation.
+  const recorded = new Set<string>();
+
   /** The store decides who was first; an alert already recorded is never published again. */
   async function recordCrossing(userId: string, budgetId: string, periodStart: string, threshold: number) {
+    const key = `${userId}\u0000${budgetId}\u0000${periodStart}\u0000${threshold}`;
+    if (recorded.has(key)) return false;
     try {
-      return await store.budgets.recordThresholdCrossing(userId, budgetId, periodStart, threshold);
+      const first = await store.budgets.recordThresholdCrossing(userId, budgetId, periodStart, threshold);
+      if (recorded.size >= 100_000) recorded.clear();
+      recorded.add(key);
+      return first;
     } catch (error) {
       // Deleted while being evaluated: nothing left to alert about.
       if (FinkitError.hasCode(error, 'NOT_FOUND')) return false;

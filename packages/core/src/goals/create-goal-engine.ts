@@ -110,9 +110,17 @@ export function createGoalEngine({ store, events, clock }: GoalEngineDeps): Goal
     };
   }
 
+  // Alerts this engine has seen recorded; a record is permanent, so the store need not be asked again.
+  const recorded = new Set<string>();
+
   async function record(userId: string, goalId: string, key: string): Promise<boolean> {
+    const memo = `${userId}\u0000${goalId}\u0000${key}`;
+    if (recorded.has(memo)) return false;
     try {
-      return await store.goals.recordMilestone(userId, goalId, key);
+      const first = await store.goals.recordMilestone(userId, goalId, key);
+      if (recorded.size >= 100_000) recorded.clear();
+      recorded.add(memo);
+      return first;
     } catch (error) {
       // Deleted while being evaluated: nothing left to alert about.
       if (FinkitError.hasCode(error, 'NOT_FOUND')) return false;
