@@ -149,6 +149,28 @@ describe('createPlaidProvider against the sandbox over HTTP', () => {
       })
       .catch((e: { response: { data: unknown } }) => e.response.data);
     expect(badLogin).toMatchObject({ error_type: 'ITEM_ERROR', error_code: 'INVALID_CREDENTIALS' });
+
+    const accessToken = exchanged.access_token;
+    const noWebhook = await raw
+      .sandboxItemFireWebhook({ access_token: accessToken, webhook_code: 'SYNC_UPDATES_AVAILABLE' as never })
+      .catch((e: { response: { data: unknown } }) => e.response.data);
+    expect(noWebhook).toMatchObject({ error_code: 'INVALID_FIELD' });
+    const { data: updated } = await raw.itemWebhookUpdate({
+      access_token: accessToken,
+      webhook: 'http://127.0.0.1:9/hook',
+    });
+    expect(updated.item.webhook).toBe('http://127.0.0.1:9/hook');
+    const { data: fired } = await raw.sandboxItemFireWebhook({
+      access_token: accessToken,
+      webhook_code: 'SYNC_UPDATES_AVAILABLE' as never,
+    });
+    expect(fired.webhook_fired).toBe(true);
+    expect(sandbox.webhookDeliveries.at(-1)).toMatchObject({ url: 'http://127.0.0.1:9/hook', status: null });
+
+    const { data: reset } = await raw.sandboxItemResetLogin({ access_token: accessToken });
+    expect(reset.reset_login).toBe(true);
+    expect((await provider.getItem(accessToken)).error?.code).toBe('ITEM_LOGIN_REQUIRED');
+    await expect(provider.getAccounts(accessToken)).rejects.toMatchObject({ code: 'REAUTH_REQUIRED' });
   });
 
   it('is strict about client id and secret only when told to', async () => {

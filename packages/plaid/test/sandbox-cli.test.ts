@@ -1,14 +1,14 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createPlaidProvider } from '../src/index.js';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const cli = 'packages/plaid/src/sandbox/cli.ts';
 const children: ChildProcess[] = [];
 
-afterEach(() => {
+afterAll(() => {
   for (const child of children.splice(0)) {
     if (child.exitCode === null && child.signalCode === null && child.pid)
       process.kill(-child.pid, 'SIGKILL');
@@ -36,7 +36,7 @@ const exitOf = (child: ChildProcess) =>
   });
 
 // Spawning tsx takes seconds on a busy machine; the bound is generous, not a measure.
-describe('finkit-plaid-sandbox CLI', { timeout: 60_000 }, () => {
+describe.concurrent('finkit-plaid-sandbox CLI', { timeout: 60_000 }, () => {
   it('prints its URL and serves the Plaid API, strict with --client-id/--secret', async () => {
     const { firstLine } = start('npx', [
       'tsx',

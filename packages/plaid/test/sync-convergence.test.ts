@@ -13,6 +13,7 @@ describe('a client paging through /transactions/sync', () => {
       const removedIds = new Set<string>();
       let cursor: string | null = null;
       let restarts = 0;
+      let modifications = 0;
 
       /** Buffers a whole update and applies it only once it is complete, restarting on mutation. */
       const syncAll = async (): Promise<void> => {
@@ -37,6 +38,7 @@ describe('a client paging through /transactions/sync', () => {
             throw error;
           }
           for (const page of pages) {
+            modifications += page.modified.length;
             for (const t of [...page.added, ...page.modified]) store.set(t.providerTransactionId, t);
             for (const r of page.removed) {
               store.delete(r.providerTransactionId);
@@ -62,6 +64,8 @@ describe('a client paging through /transactions/sync', () => {
         expect(sorted([...store.values()])).toEqual(sorted(truth()));
       }
       expect(restarts).toBeGreaterThan(0);
+      // Enrichment after posting shows up as modifications carrying a merchant name.
+      expect(modifications).toBeGreaterThan(0);
       // Charges that were pending after the link settled: the pending id was removed and the
       // posted transaction points back at it.
       const settled = [...store.values()].filter(
