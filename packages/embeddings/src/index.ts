@@ -1,4 +1,5 @@
 export * from './create-bundled-embedder.js';
 export * from './create-cached-embedder.js';
+export * from './create-transformers-embedder.js';
 export * from './l2-normalize.js';
 export * from './normalize-embedding-text.js';
