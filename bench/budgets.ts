@@ -171,10 +171,18 @@ async function measure(
   };
 }
 
-export async function runBudgetsBench(transactions = 100_000, budgets = 50): Promise<BenchRow[]> {
+export interface BudgetsBenchOptions {
+  transactions?: number;
+  budgets?: number;
+  /** The store under test, empty; the memory store by default (pass a Postgres one to compare). */
+  createStore?: (clock: { now(): Date }) => Store | Promise<Store>;
+}
+
+export async function runBudgetsBench(options: BudgetsBenchOptions = {}): Promise<BenchRow[]> {
+  const { transactions = 100_000, budgets = 50 } = options;
   const now = new Date('2025-06-18T15:00:00Z');
   const clock = { now: () => now };
-  const base = createMemoryStore({ clock });
+  const base = await (options.createStore ?? ((c) => createMemoryStore({ clock: c })))(clock);
   await seed(base, now, transactions, budgets);
   const { store, count } = counting(base);
   const engine = createBudgetEngine({ store, events: createMemoryEventBus(), clock });
@@ -228,5 +236,5 @@ function printTable(rows: BenchRow[], transactions: number): void {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const transactions = Number(process.argv[2] ?? 100_000);
   const budgets = Number(process.argv[3] ?? 50);
-  printTable(await runBudgetsBench(transactions, budgets), transactions);
+  printTable(await runBudgetsBench({ transactions, budgets }), transactions);
 }
