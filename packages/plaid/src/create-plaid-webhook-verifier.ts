@@ -40,6 +40,7 @@ export type WebhookRejection =
   | 'malformed_token'
   | 'wrong_algorithm'
   | 'unknown_key'
+  | 'key_unavailable'
   | 'expired_key'
   | 'bad_signature'
   | 'stale'
@@ -88,7 +89,12 @@ export function createPlaidWebhookVerifier(options: PlaidWebhookVerifierOptions)
       cache.set(kid, { key, fetchedAt: now });
       return key;
     } catch (error) {
-      throw reject('unknown_key', `no verification key ${kid}`, error);
+      // Plaid answers 400 for a kid it never issued; anything else (network, 5xx, rate limit)
+      // says nothing about the webhook, and a caller may want to answer it with a retryable 5xx.
+      const unavailable = FinkitError.isInstance(error) && error.details.status !== 400;
+      throw unavailable
+        ? reject('key_unavailable', `verification key ${kid} could not be fetched`, error)
+        : reject('unknown_key', `no verification key ${kid}`, error);
     }
   };
 

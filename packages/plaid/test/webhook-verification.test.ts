@@ -159,6 +159,14 @@ describe('Plaid webhook verification', () => {
     ).toBe('bad_signature');
   });
 
+  it('tells an unreachable key endpoint apart from an unknown key', async () => {
+    const webhook = await genuine();
+    const gone = await startPlaidSandbox({ historyDays: 0 });
+    await gone.close();
+    const offline = createPlaidProvider({ clientId: 'c', secret: 's', basePath: gone.url });
+    expect(await rejection(offline.verifyWebhook(webhook.body, webhook.headers))).toBe('key_unavailable');
+  });
+
   it('rejects a tampered body', async () => {
     const webhook = await genuine();
     const tampered = webhook.body.replace(itemId, 'someone-elses-item');
