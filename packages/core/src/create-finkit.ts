@@ -1,3 +1,5 @@
+import { type Categorizer, createCategorizer } from './categorize/create-categorizer.js';
+import { createSyncCategorize } from './categorize/create-sync-categorize.js';
 import { createMemoryEventBus } from './events/create-memory-event-bus.js';
 import { type AccountsApi, createAccountsApi } from './facade/accounts-api.js';
 import { type BudgetsApi, createBudgetsApi } from './facade/budgets-api.js';
@@ -36,7 +38,12 @@ export interface FinkitOptions {
   /** Defaults to an in-process bus. */
   events?: EventBus;
   clock?: Clock;
-  /** Chooses a new transaction's first category; defaults to the provider's category. */
+  /**
+   * The categorization engine used by sync, by `transactions.categorize` and taught by users'
+   * edits. Defaults to `createCategorizer` over the store and the embedder.
+   */
+  categorizer?: Categorizer;
+  /** Replaces the categorizer as the sync engine's hook (one transaction per call). */
   categorize?: Categorize;
   sync?: SyncEngineOptions;
 }
@@ -87,6 +94,14 @@ export function createFinkit(options: FinkitOptions): Finkit {
     notifier: options.notifier ?? null,
   };
   const ownsEvents = options.events === undefined;
+  const categorizer =
+    options.categorizer ??
+    createCategorizer({
+      store: context.store,
+      embedder: context.embedder,
+      events: context.events,
+      clock: context.clock,
+    });
   const engine = createSyncEngine({
     store: context.store,
     provider: context.provider,
@@ -94,13 +109,15 @@ export function createFinkit(options: FinkitOptions): Finkit {
     events: context.events,
     clock: context.clock,
     ...(context.jobs ? { jobs: context.jobs } : {}),
-    ...(options.categorize ? { categorize: options.categorize } : {}),
+    ...(options.categorize
+      ? { categorize: options.categorize }
+      : { categorizeMany: createSyncCategorize(categorizer, context.store) }),
     ...(options.sync ? { options: options.sync } : {}),
   });
   return {
     connections: createConnectionsApi(context, engine),
     accounts: createAccountsApi(context, engine),
-    transactions: createTransactionsApi(context),
+    transactions: createTransactionsApi(context, categorizer),
     rules: createRulesApi(context),
     categories: createCategoriesApi(context),
     budgets: createBudgetsApi(context),

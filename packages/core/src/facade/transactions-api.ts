@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { Categorizer, RecategorizeResult } from '../categorize/create-categorizer.js';
+import { FinkitError } from '../errors/finkit-error.js';
 import type { TransactionPage } from '../ports/store.js';
 import { idSchema } from '../schemas/common.js';
 import {
@@ -33,9 +35,25 @@ export interface TransactionsApi {
   edit(userId: string, id: string, edit: TransactionEdit): Promise<Transaction>;
   /** Sets one category on many transactions as a user edit, all or none. */
   bulkCategorize(userId: string, input: { ids: string[]; categoryId: string }): Promise<Transaction[]>;
+  /**
+   * Runs categorization again over the given rows (ids, or every row matching a filter) and
+   * stores what changed; fields the user set never change. Publishes `transaction.updated`.
+   */
+  categorize(
+    userId: string,
+    target: { ids: string[] } | { filter: TransactionFilter },
+  ): Promise<RecategorizeResult>;
 }
 
-export function createTransactionsApi(ctx: FinkitContext): TransactionsApi {
+const categorizeTargetSchema = z.union([
+  z.object({ ids: z.array(idSchema).min(1).max(10_000) }).strict(),
+  z.object({ filter: transactionFilterSchema }).strict(),
+]);
+
+export function createTransactionsApi(
+  ctx: FinkitContext,
+  categorizer: Categorizer | null = null,
+): TransactionsApi {
   const { store, events, clock } = ctx;
 
   async function getLive(userId: string, id: string): Promise<Transaction> {
@@ -84,6 +102,8 @@ export function createTransactionsApi(ctx: FinkitContext): TransactionsApi {
         'user',
       );
       const row = requireFound(updated, 'Transaction', id);
+      // Every category a user sets teaches the learner, also one equal to the guess (a confirmation).
+      if (edit.categoryId !== undefined) await categorizer?.recordCorrection(userId, row, edit.categoryId);
       await publishUpdated(userId, [row], fields);
       return row;
     },
@@ -100,8 +120,16 @@ export function createTransactionsApi(ctx: FinkitContext): TransactionsApi {
         })),
         'user',
       );
+      if (categorizer) for (const row of rows) await categorizer.recordCorrection(userId, row, categoryId);
       await publishUpdated(userId, rows, ['categoryId']);
       return rows;
+    },
+    async categorize(userId, target) {
+      const parsed = parseInput(categorizeTargetSchema, target, 'categorize target');
+      if (!categorizer) {
+        throw new FinkitError('CAPABILITY_UNAVAILABLE', 'This finkit was created without a categorizer');
+      }
+      return categorizer.recategorize(userId, parsed);
     },
   };
 }

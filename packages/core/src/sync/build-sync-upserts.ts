@@ -2,7 +2,7 @@ import type { ProviderTransaction } from '../ports/bank-provider.js';
 import type { Store, SyncTransactionInput } from '../ports/store.js';
 import type { FieldSource } from '../schemas/common.js';
 import type { Transaction } from '../schemas/transaction.js';
-import type { Categorize } from './default-categorize.js';
+import type { Categorize, CategorizeMany, CategorizeResult } from './default-categorize.js';
 
 export interface BuiltUpserts {
   upserts: SyncTransactionInput[];
@@ -25,6 +25,7 @@ export async function buildSyncUpserts(
   userId: string,
   connectionId: string,
   transactions: readonly ProviderTransaction[],
+  categorizeMany?: CategorizeMany,
 ): Promise<BuiltUpserts> {
   const previous = new Map<string, Transaction>();
   if (transactions.length > 0) {
@@ -36,11 +37,26 @@ export async function buildSyncUpserts(
     for (const row of rows) previous.set(row.providerTransactionId, row);
   }
 
+  // With a batch hook, every transaction that needs a category gets it from one call.
+  const batched = new Map<ProviderTransaction, CategorizeResult>();
+  if (categorizeMany) {
+    const needing = transactions.filter((t) => {
+      const prev = previous.get(t.providerTransactionId);
+      return !prev || fromProvider(prev.sources.categoryId);
+    });
+    const results = await categorizeMany(
+      needing.map((transaction) => ({ userId, connectionId, transaction })),
+    );
+    for (const [i, t] of needing.entries()) batched.set(t, results[i]!);
+  }
+  const categorizeOne = async (transaction: ProviderTransaction): Promise<CategorizeResult> =>
+    batched.get(transaction) ?? categorize({ userId, connectionId, transaction });
+
   const upserts: SyncTransactionInput[] = [];
   for (const transaction of transactions) {
     const prev = previous.get(transaction.providerTransactionId);
     if (!prev) {
-      const category = await categorize({ userId, connectionId, transaction });
+      const category = await categorizeOne(transaction);
       upserts.push({
         ...transaction,
         categoryId: category.categoryId,
@@ -53,7 +69,7 @@ export async function buildSyncUpserts(
       continue;
     }
     const category = fromProvider(prev.sources.categoryId)
-      ? await categorize({ userId, connectionId, transaction })
+      ? await categorizeOne(transaction)
       : {
           categoryId: prev.categoryId,
           confidence: prev.categoryConfidence,

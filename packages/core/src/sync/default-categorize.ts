@@ -20,6 +20,12 @@ export interface CategorizeResult {
 /** Chooses the first category of a transaction the sync engine has not stored before. */
 export type Categorize = (input: CategorizeInput) => CategorizeResult | Promise<CategorizeResult>;
 
+/**
+ * The batch form of `Categorize`: every transaction of one sync run (one user, one connection)
+ * in one call, results in input order, so rules and learned state are read once per run.
+ */
+export type CategorizeMany = (inputs: readonly CategorizeInput[]) => Promise<CategorizeResult[]>;
+
 // Plaid PFC primaries (v1 and v2 share these names) onto the default categories. The real
 // categorizer (rules, learning, embeddings) replaces this hook; this only keeps a fresh install useful.
 const byPrimary: Record<string, DefaultCategoryId> = {

@@ -19,7 +19,7 @@ import type { Transaction } from '../schemas/transaction.js';
 import { buildSyncUpserts } from './build-sync-upserts.js';
 import { classifyProviderError } from './classify-provider-error.js';
 import { createConnectionLock } from './connection-lock.js';
-import { type Categorize, defaultCategorize } from './default-categorize.js';
+import { type Categorize, type CategorizeMany, defaultCategorize } from './default-categorize.js';
 import { fetchSyncPages } from './fetch-sync-pages.js';
 import { reduceSyncPages } from './reduce-sync-pages.js';
 import { defaultRetryPolicy, type RetryPolicy, retryProviderCall } from './retry-provider-call.js';
@@ -49,6 +49,8 @@ export interface SyncEngineDeps {
   events: EventBus;
   clock?: Clock;
   categorize?: Categorize;
+  /** The batch form; when given it is used instead of `categorize`. */
+  categorizeMany?: CategorizeMany;
   /** When given, initial syncs, webhooks and `syncAll` enqueue jobs instead of syncing inline. */
   jobs?: JobRunner;
   options?: SyncEngineOptions;
@@ -293,6 +295,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
         userId,
         connectionId,
         reduced.upserts,
+        deps.categorizeMany,
       );
       let applied: Awaited<ReturnType<Store['applySyncBatch']>>;
       try {

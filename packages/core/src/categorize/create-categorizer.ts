@@ -1,0 +1,638 @@
+import { FinkitError, notFound } from '../errors/finkit-error.js';
+import { type Clock, systemClock } from '../ports/clock.js';
+import type { Embedder } from '../ports/embedder.js';
+import type { EventBus } from '../ports/event-bus.js';
+import type { EditableValues, Store } from '../ports/store.js';
+import { UNCATEGORIZED } from '../schemas/category.js';
+import type { FieldSource } from '../schemas/common.js';
+import { type NewRule, newRuleSchema, type Rule } from '../schemas/rule.js';
+import type {
+  FieldSources,
+  ProviderCategory,
+  Transaction,
+  TransactionFilter,
+} from '../schemas/transaction.js';
+import { parseInput } from '../validation/parse-input.js';
+import { compileRule, type RuleSubject } from './compile-rule.js';
+import { createUserLearner, type UserLearner } from './create-user-learner.js';
+import { prototypeIndex } from './embedding-prototypes.js';
+import { compileRules, evaluateRules, type RuleOutcome } from './evaluate-rules.js';
+import { matchKeywords } from './keyword-categories.js';
+import { createMemoryLearnerStateStore, type LearnerStateStore } from './learner-state-store.js';
+import { lookupMerchant } from './merchant-knowledge.js';
+import { type NormalizedMerchant, normalizeMerchant } from './normalize-merchant.js';
+import { mapPfc } from './pfc-category-map.js';
+import { textFeatures } from './text-features.js';
+
+/** A transaction to categorize: a stored one, or one arriving from the provider. */
+export interface CategorizeSubject {
+  description: string;
+  merchantName?: string | null;
+  /** Signed minor units; negative is money out. */
+  amount: number;
+  date: string;
+  accountId?: string | null;
+  providerCategory?: ProviderCategory | null;
+  /** The current category and its source; a `user` category is locked. */
+  categoryId?: string;
+  categoryConfidence?: number;
+  categoryExplanation?: string;
+  sources?: FieldSources;
+}
+
+/** Which signal decided. `knowledge`, `embedding` and `keyword` are stored with source `model`. */
+export type CategorySignal =
+  | 'user'
+  | 'rule'
+  | 'learned'
+  | 'provider'
+  | 'knowledge'
+  | 'embedding'
+  | 'keyword'
+  | 'none';
+
+export interface CategorizationResult {
+  categoryId: string;
+  /** The provenance to store with the category. */
+  source: FieldSource;
+  signal: CategorySignal;
+  /** 0..1 */
+  confidence: number;
+  /** One line: "rule 'Coffee'", "like 12 of your corrections of Blue Bottle". */
+  explanation: string;
+  /** True when nothing was confident enough: the category is Uncategorized and a person should look. */
+  needsReview: boolean;
+  merchant: NormalizedMerchant;
+  /** Rule actions besides the category. */
+  ruleActions: { merchantName: string | null; addTags: string[]; hidden: boolean | null; ruleIds: string[] };
+}
+
+export interface RuleChange {
+  transactionId: string;
+  categoryId?: { from: string; to: string };
+  merchantName?: { from: string | null; to: string };
+  addTags?: string[];
+  hidden?: { from: boolean; to: boolean };
+}
+
+export interface CorrectionOutcome {
+  /** Set once the user has corrected this merchant to the same category `suggestAfter` times in a row. */
+  suggestedRule: NewRule | null;
+}
+
+export type RecategorizeTarget = { ids: readonly string[] } | { filter: TransactionFilter };
+
+export interface RecategorizeResult {
+  examined: number;
+  /** The rows whose category or rule-set fields changed, after the write. */
+  updated: Transaction[];
+}
+
+export interface CategorizerOptions {
+  store: Store;
+  embedder?: Embedder | null;
+  /** Where each user's learned state lives; in memory by default. */
+  learner?: LearnerStateStore;
+  /** Below this a signal is not trusted and the next one is asked. Default 0.5. */
+  minConfidence?: number;
+  /** The learned model overrides the provider and the merchant table from this confidence. Default 0.85. */
+  strongModelConfidence?: number;
+  /** Consistent corrections of one merchant before a rule is suggested. Default 3. */
+  suggestAfter?: number;
+  /** When given, `recategorize` and `applyRuleToHistory` publish `transaction.updated`. */
+  events?: EventBus | null;
+  clock?: Clock;
+}
+
+export interface Categorizer {
+  /**
+   * Categorizes many transactions in one call, in input order, by precedence: the user's own
+   * category (never touched) > rules > the user's corrections of the same merchant > the learned
+   * model when very sure > the provider's category > the merchant table > the learned model >
+   * embeddings > keywords > Uncategorized (needs review). A signal below `minConfidence` is
+   * passed over. Reads the user's rules and categories once per call; writes nothing.
+   */
+  categorize(userId: string, inputs: readonly CategorizeSubject[]): Promise<CategorizationResult[]>;
+  /** Learns from a user's choice of category for a transaction (one incremental update). */
+  recordCorrection(
+    userId: string,
+    transaction: CategorizeSubject,
+    categoryId: string,
+  ): Promise<CorrectionOutcome>;
+  /** Rules the user's corrections suggest and no existing rule covers yet. */
+  suggestRules(userId: string): Promise<NewRule[]>;
+  /**
+   * Runs categorization again over stored rows and writes what changed; a field the user set is
+   * never changed. @throws NOT_FOUND for an id that is not the user's.
+   */
+  recategorize(userId: string, target: RecategorizeTarget): Promise<RecategorizeResult>;
+  /** What a rule (saved or not) would change in the user's history, honouring user edits. */
+  previewRule(userId: string, rule: Rule | NewRule): Promise<RuleChange[]>;
+  /** Applies a saved rule to the user's history in one atomic write. @throws NOT_FOUND */
+  applyRuleToHistory(userId: string, ruleId: string): Promise<Transaction[]>;
+}
+
+const confidenceByLevel: Record<string, number> = { VERY_HIGH: 0.95, HIGH: 0.85, MEDIUM: 0.6, LOW: 0.3 };
+const KNOWLEDGE_CONFIDENCE = 0.85;
+const KEYWORD_CONFIDENCE = 0.6;
+const PAGE = 1000;
+
+interface Candidate {
+  categoryId: string;
+  signal: Exclude<CategorySignal, 'user' | 'none'>;
+  confidence: number;
+  explanation: string;
+}
+
+const sourceOf: Record<Candidate['signal'], FieldSource> = {
+  rule: 'rule',
+  learned: 'learned',
+  provider: 'provider',
+  knowledge: 'model',
+  embedding: 'model',
+  keyword: 'model',
+};
+
+function describeCorrections(count: number, name: string): string {
+  return count === 1 ? `like your correction of ${name}` : `like ${count} of your corrections of ${name}`;
+}
+
+/** Creates the categorization engine. See `Categorizer.categorize` for the order of signals. */
+export function createCategorizer(options: CategorizerOptions): Categorizer {
+  const { store } = options;
+  const embedder = options.embedder ?? null;
+  const stateStore = options.learner ?? createMemoryLearnerStateStore();
+  const minConfidence = options.minConfidence ?? 0.5;
+  const strongModel = options.strongModelConfidence ?? 0.85;
+  const suggestAfter = options.suggestAfter ?? 3;
+  const events = options.events ?? null;
+  const clock = options.clock ?? systemClock;
+  const learners = new Map<string, Promise<UserLearner>>();
+
+  function learnerOf(userId: string): Promise<UserLearner> {
+    let learner = learners.get(userId);
+    if (!learner) {
+      learner = stateStore.load(userId).then((snapshot) => createUserLearner(snapshot));
+      learners.set(userId, learner);
+      learner.catch(() => learners.delete(userId));
+    }
+    return learner;
+  }
+
+  function subjectOf(input: CategorizeSubject, merchant: NormalizedMerchant): RuleSubject {
+    return {
+      description: input.description,
+      merchantName: input.merchantName ?? (merchant.name.length > 0 ? merchant.name : null),
+      amount: input.amount,
+      accountId: input.accountId ?? null,
+      providerCategory: input.providerCategory ?? null,
+      date: input.date,
+    };
+  }
+
+  function ruleActionsOf(outcome: RuleOutcome): CategorizationResult['ruleActions'] {
+    return {
+      merchantName: outcome.merchantName?.value ?? null,
+      addTags: outcome.addTags,
+      hidden: outcome.hidden?.value ?? null,
+      ruleIds: outcome.matched.map((r) => r.id),
+    };
+  }
+
+  async function categorize(
+    userId: string,
+    inputs: readonly CategorizeSubject[],
+  ): Promise<CategorizationResult[]> {
+    if (inputs.length === 0) return [];
+    const [rules, categories, learner] = await Promise.all([
+      store.rules.list(userId),
+      store.categories.list(userId),
+      learnerOf(userId),
+    ]);
+    const compiled = compileRules(rules);
+    const names = new Map(categories.map((c) => [c.id, c.name]));
+    const useModel = learner.corrections > 0;
+    const merchants = new Map<string, NormalizedMerchant>();
+    const results: CategorizationResult[] = new Array(inputs.length);
+    // Rows no cheap signal settled, waiting for the embedder (one batch call for all of them).
+    const pending: {
+      index: number;
+      base: Pick<CategorizationResult, 'merchant' | 'ruleActions' | 'needsReview'>;
+      fallbacks: Candidate[];
+    }[] = [];
+
+    for (let i = 0; i < inputs.length; i++) {
+      const input = inputs[i]!;
+      let merchant = merchants.get(input.description);
+      if (!merchant) {
+        merchant = normalizeMerchant(input.description);
+        merchants.set(input.description, merchant);
+      }
+      const outcome = compiled.length > 0 ? evaluateRules(compiled, subjectOf(input, merchant)) : null;
+      const ruleActions = outcome
+        ? ruleActionsOf(outcome)
+        : { merchantName: null, addTags: [], hidden: null, ruleIds: [] };
+      const base = { merchant, ruleActions, needsReview: false };
+
+      if (input.sources?.categoryId === 'user' && input.categoryId !== undefined) {
+        results[i] = {
+          ...base,
+          categoryId: input.categoryId,
+          source: 'user',
+          signal: 'user',
+          confidence: 1,
+          explanation: input.categoryExplanation ?? 'set by you',
+        };
+        continue;
+      }
+      const candidates: Candidate[] = [];
+      if (outcome?.categoryId) {
+        candidates.push({
+          categoryId: outcome.categoryId.value,
+          signal: 'rule',
+          confidence: 1,
+          explanation: `rule '${outcome.categoryId.rule.name}'`,
+        });
+      }
+      const remembered = learner.merchant(merchant.key, input.amount);
+      if (remembered && names.has(remembered.categoryId)) {
+        candidates.push({
+          categoryId: remembered.categoryId,
+          signal: 'learned',
+          confidence: Math.min(
+            0.99,
+            0.6 + 0.4 * remembered.confidence * (remembered.count / (remembered.count + 1)),
+          ),
+          explanation: describeCorrections(remembered.count, remembered.name),
+        });
+      }
+      const modelGuess = useModel
+        ? learner.model(textFeatures(merchant.key, input.description, input.amount))
+        : null;
+      const model: Candidate | null =
+        modelGuess && names.has(modelGuess.categoryId)
+          ? {
+              categoryId: modelGuess.categoryId,
+              signal: 'learned',
+              confidence: modelGuess.confidence,
+              explanation: `learned from your corrections (${modelGuess.confidence.toFixed(2)})`,
+            }
+          : null;
+      if (model && model.confidence >= strongModel) candidates.push(model);
+      const pfc = input.providerCategory;
+      const provided = pfc ? mapPfc(pfc.primary, pfc.detailed) : null;
+      if (pfc && provided && provided !== UNCATEGORIZED) {
+        candidates.push({
+          categoryId: provided,
+          signal: 'provider',
+          confidence: confidenceByLevel[pfc.confidenceLevel ?? ''] ?? 0.7,
+          explanation: `Plaid: ${pfc.detailed || pfc.primary}`,
+        });
+      }
+      const known =
+        lookupMerchant(merchant.key) ??
+        (input.merchantName ? lookupMerchant(normalizeMerchant(input.merchantName).key) : null);
+      // Payroll money comes in; a payment to a payroll processor is something else.
+      if (known && !(known.categoryId === 'income' && input.amount <= 0)) {
+        const refund = input.amount > 0 && known.categoryId !== 'income' && known.categoryId !== 'transfer';
+        candidates.push({
+          categoryId: known.categoryId,
+          signal: 'knowledge',
+          confidence: KNOWLEDGE_CONFIDENCE,
+          explanation: refund ? `refund from ${known.name}` : `known merchant ${known.name}`,
+        });
+      }
+      if (model && model.confidence < strongModel) candidates.push(model);
+      const decided = candidates.find((c) => c.confidence >= minConfidence);
+      if (decided) {
+        results[i] = { ...base, ...decided, source: sourceOf[decided.signal] };
+        continue;
+      }
+      const keyword = matchKeywords(input.description, input.amount);
+      const fallbacks: Candidate[] = keyword
+        ? [
+            {
+              categoryId: keyword.categoryId,
+              signal: 'keyword',
+              confidence: KEYWORD_CONFIDENCE,
+              explanation: `keyword '${keyword.word}'`,
+            },
+          ]
+        : [];
+      fallbacks.push(...candidates);
+      if (embedder) {
+        pending.push({ index: i, base, fallbacks });
+        continue;
+      }
+      results[i] = decide(base, fallbacks);
+    }
+
+    if (embedder && pending.length > 0) {
+      const index = await prototypeIndex(embedder);
+      const texts = pending.map(({ index: i, base }) => embeddingText(inputs[i]!, base.merchant));
+      const vectors = await embedder.embed(texts);
+      pending.forEach(({ index: i, base, fallbacks }, n) => {
+        const near = index.nearest(vectors[n]!);
+        const found: Candidate[] = near
+          ? [
+              {
+                categoryId: near.categoryId,
+                signal: 'embedding',
+                confidence: near.score,
+                explanation: `close to ${names.get(near.categoryId) ?? near.categoryId} (${near.score.toFixed(2)})`,
+              },
+            ]
+          : [];
+        results[i] = decide(base, [...found, ...fallbacks]);
+      });
+    }
+    return results;
+  }
+
+  function embeddingText(input: CategorizeSubject, merchant: NormalizedMerchant): string {
+    // Lowercase: the bundled encoder expects it, and descriptors shout.
+    return (merchant.name.length > 0 ? merchant.name : input.description).toLowerCase();
+  }
+
+  function decide(
+    base: Pick<CategorizationResult, 'merchant' | 'ruleActions' | 'needsReview'>,
+    candidates: Candidate[],
+  ): CategorizationResult {
+    const decided = candidates.find((c) => c.confidence >= minConfidence);
+    if (decided) return { ...base, ...decided, source: sourceOf[decided.signal] };
+    const best = candidates.reduce<Candidate | null>(
+      (top, c) => (top === null || c.confidence > top.confidence ? c : top),
+      null,
+    );
+    return {
+      ...base,
+      categoryId: UNCATEGORIZED,
+      source: 'model',
+      signal: 'none',
+      confidence: best?.confidence ?? 0,
+      explanation: best
+        ? `needs review: best guess ${best.explanation} is not sure enough`
+        : 'needs review: nothing recognised',
+      needsReview: true,
+    };
+  }
+
+  function suggestionFor(memoryName: string, categoryId: string): NewRule {
+    return {
+      name: `${memoryName}`.slice(0, 100),
+      stage: 'default',
+      priority: 0,
+      match: 'all',
+      conditions: [{ field: 'merchantName', op: 'equals', value: memoryName, caseSensitive: false }],
+      actions: { categoryId },
+    };
+  }
+
+  async function coveredByRule(userId: string, name: string, categoryId: string): Promise<boolean> {
+    const compiled = compileRules(await store.rules.list(userId));
+    const outcome = evaluateRules(compiled, {
+      description: name,
+      merchantName: name,
+      amount: -1,
+      accountId: null,
+      providerCategory: null,
+      date: '2000-01-01',
+    });
+    return outcome.categoryId?.value === categoryId;
+  }
+
+  async function recordCorrection(
+    userId: string,
+    transaction: CategorizeSubject,
+    categoryId: string,
+  ): Promise<CorrectionOutcome> {
+    const learner = await learnerOf(userId);
+    const merchant = normalizeMerchant(transaction.description);
+    const name = transaction.merchantName ?? merchant.name;
+    learner.learn({
+      key: merchant.key,
+      name: name.length > 0 ? name : transaction.description,
+      amount: transaction.amount,
+      features: textFeatures(merchant.key, transaction.description, transaction.amount),
+      categoryId,
+    });
+    await stateStore.save(userId, learner.snapshot());
+    const memory = learner.merchantMemory(merchant.key);
+    if (
+      memory &&
+      memory.streak.categoryId === categoryId &&
+      memory.streak.length === suggestAfter &&
+      !(await coveredByRule(userId, memory.name, categoryId))
+    ) {
+      return { suggestedRule: suggestionFor(memory.name, categoryId) };
+    }
+    return { suggestedRule: null };
+  }
+
+  async function* history(userId: string, filter: TransactionFilter): AsyncGenerator<Transaction[]> {
+    let cursor: string | null = null;
+    do {
+      const page = await store.transactions.list(userId, filter, { limit: PAGE, cursor });
+      yield page.items;
+      cursor = page.nextCursor;
+    } while (cursor !== null);
+  }
+
+  async function publishUpdated(userId: string, changes: Map<string, Set<string>>): Promise<void> {
+    if (!events) return;
+    for (const [transactionId, fields] of changes) {
+      try {
+        await events.publish({
+          type: 'transaction.updated',
+          userId,
+          at: clock.now().toISOString(),
+          data: { transactionId, fields: [...fields] },
+        });
+      } catch {
+        // Stored already; a bus that fails to deliver must not turn the write into an error.
+      }
+    }
+  }
+
+  async function recategorizeRows(userId: string, rows: Transaction[]): Promise<Transaction[]> {
+    const results = await categorize(userId, rows);
+    const bySource = new Map<FieldSource, { id: string; fields: Partial<EditableValues> }[]>();
+    const changed = new Map<string, Set<string>>();
+    const mark = (id: string, field: string): void => {
+      const set = changed.get(id) ?? new Set<string>();
+      set.add(field);
+      changed.set(id, set);
+    };
+    const push = (source: FieldSource, id: string, fields: Partial<EditableValues>): void => {
+      const list = bySource.get(source) ?? [];
+      list.push({ id, fields });
+      bySource.set(source, list);
+    };
+    rows.forEach((row, i) => {
+      const result = results[i]!;
+      if (result.source !== 'user' && row.sources.categoryId !== 'user') {
+        const same =
+          row.categoryId === result.categoryId &&
+          row.categoryExplanation === result.explanation &&
+          row.sources.categoryId === result.source;
+        if (!same) {
+          push(result.source, row.id, {
+            categoryId: result.categoryId,
+            categoryConfidence: result.confidence,
+            categoryExplanation: result.explanation,
+          });
+          if (row.categoryId !== result.categoryId) mark(row.id, 'categoryId');
+        }
+      }
+      const { merchantName, addTags, hidden } = result.ruleActions;
+      const ruleFields: Partial<EditableValues> = {};
+      if (merchantName !== null && merchantName !== row.merchantName && row.sources.merchantName !== 'user') {
+        ruleFields.merchantName = merchantName;
+        mark(row.id, 'merchantName');
+      }
+      const newTags = addTags.filter((t) => !row.tags.includes(t));
+      if (newTags.length > 0 && row.sources.tags !== 'user') {
+        ruleFields.tags = [...row.tags, ...newTags];
+        mark(row.id, 'tags');
+      }
+      if (hidden !== null && hidden !== row.hidden && row.sources.hidden !== 'user') {
+        ruleFields.hidden = hidden;
+        mark(row.id, 'hidden');
+      }
+      if (Object.keys(ruleFields).length > 0) push('rule', row.id, ruleFields);
+    });
+    const updated = new Map<string, Transaction>();
+    for (const [source, edits] of bySource) {
+      for (const row of await store.transactions.edit(userId, edits, source)) updated.set(row.id, row);
+    }
+    await publishUpdated(userId, changed);
+    return [...updated.values()];
+  }
+
+  async function toRule(userId: string, input: Rule | NewRule): Promise<Rule> {
+    if ('id' in input && 'userId' in input) return input as Rule;
+    const parsed = parseInput(newRuleSchema, input, 'rule');
+    const now = clock.now();
+    return { ...parsed, id: 'preview', userId, createdAt: now, updatedAt: now };
+  }
+
+  async function ruleChanges(userId: string, rule: Rule): Promise<RuleChange[]> {
+    const compiled = compileRule(rule);
+    const changes: RuleChange[] = [];
+    const { actions } = rule;
+    for await (const rows of history(userId, { includeHidden: true })) {
+      for (const row of rows) {
+        const merchant = normalizeMerchant(row.description);
+        if (!compiled.matches(subjectOf(row, merchant))) continue;
+        const change: RuleChange = { transactionId: row.id };
+        if (
+          actions.categoryId !== undefined &&
+          row.sources.categoryId !== 'user' &&
+          row.categoryId !== actions.categoryId
+        ) {
+          change.categoryId = { from: row.categoryId, to: actions.categoryId };
+        }
+        if (
+          actions.merchantName !== undefined &&
+          row.sources.merchantName !== 'user' &&
+          row.merchantName !== actions.merchantName
+        ) {
+          change.merchantName = { from: row.merchantName, to: actions.merchantName };
+        }
+        const newTags = (actions.addTags ?? []).filter((t) => !row.tags.includes(t));
+        if (newTags.length > 0 && row.sources.tags !== 'user') change.addTags = newTags;
+        if (actions.hidden !== undefined && row.sources.hidden !== 'user' && row.hidden !== actions.hidden) {
+          change.hidden = { from: row.hidden, to: actions.hidden };
+        }
+        if (Object.keys(change).length > 1) changes.push(change);
+      }
+    }
+    return changes;
+  }
+
+  return {
+    categorize,
+    recordCorrection,
+
+    async suggestRules(userId) {
+      const learner = await learnerOf(userId);
+      const snapshot = learner.snapshot();
+      const out: NewRule[] = [];
+      for (const [key, memory] of Object.entries(snapshot.merchants)) {
+        if (key.includes('|') || memory.streak.length < suggestAfter) continue;
+        if (await coveredByRule(userId, memory.name, memory.streak.categoryId)) continue;
+        out.push(suggestionFor(memory.name, memory.streak.categoryId));
+      }
+      return out;
+    },
+
+    async recategorize(userId, target) {
+      if ('ids' in target) {
+        const rows: Transaction[] = [];
+        for (const id of new Set(target.ids)) {
+          const row = await store.transactions.get(userId, id);
+          if (!row || row.removedAt) throw notFound('Transaction', id);
+          rows.push(row);
+        }
+        return { examined: rows.length, updated: await recategorizeRows(userId, rows) };
+      }
+      let examined = 0;
+      const updated: Transaction[] = [];
+      // Collected first: writing while paging would move rows between pages of a category filter.
+      const all: Transaction[] = [];
+      for await (const rows of history(userId, target.filter)) all.push(...rows);
+      for (let i = 0; i < all.length; i += PAGE) {
+        const chunk = all.slice(i, i + PAGE);
+        examined += chunk.length;
+        updated.push(...(await recategorizeRows(userId, chunk)));
+      }
+      return { examined, updated };
+    },
+
+    async previewRule(userId, input) {
+      return ruleChanges(userId, await toRule(userId, input));
+    },
+
+    async applyRuleToHistory(userId, ruleId) {
+      const rule = await store.rules.get(userId, ruleId);
+      if (!rule) throw notFound('Rule', ruleId);
+      if (!rule.enabled) {
+        throw new FinkitError('VALIDATION', `Rule ${rule.name} is disabled`, { details: { ruleId } });
+      }
+      const changes = await ruleChanges(userId, rule);
+      if (changes.length === 0) return [];
+      const rows = new Map<string, Transaction>();
+      for await (const page of history(userId, { includeHidden: true })) {
+        for (const row of page) rows.set(row.id, row);
+      }
+      const edits = changes.map((change) => {
+        const fields: Partial<EditableValues> = {};
+        if (change.categoryId) {
+          fields.categoryId = change.categoryId.to;
+          fields.categoryConfidence = 1;
+          fields.categoryExplanation = `rule '${rule.name}'`;
+        }
+        if (change.merchantName) fields.merchantName = change.merchantName.to;
+        if (change.addTags)
+          fields.tags = [...(rows.get(change.transactionId)?.tags ?? []), ...change.addTags];
+        if (change.hidden) fields.hidden = change.hidden.to;
+        return { id: change.transactionId, fields };
+      });
+      const updated = await store.transactions.edit(userId, edits, 'rule');
+      await publishUpdated(
+        userId,
+        new Map(
+          changes.map((c) => [
+            c.transactionId,
+            new Set(
+              (['categoryId', 'merchantName', 'addTags', 'hidden'] as const)
+                .filter((f) => c[f] !== undefined)
+                .map((f) => (f === 'addTags' ? 'tags' : f)),
+            ),
+          ]),
+        ),
+      );
+      return updated;
+    },
+  };
+}
