@@ -288,6 +288,31 @@ describe('rollover', () => {
     expect(history.at(-1)!.period).toEqual({ start: '2024-12-23', end: '2024-12-30' });
   });
 
+  it('an ended budget shows its last period and its history ends there; one not started shows its first', async () => {
+    const { engine, sync, budget } = await setup('2024-06-10T12:00:00Z');
+    const ended = await budget({ startDate: '2024-01-20', endDate: '2024-03-05' });
+    const future = await budget({ startDate: '2024-08-02' });
+    await sync([tx('2024-03-04', -1_000)]);
+    expect(await engine.progress(userId, ended.id)).toMatchObject({
+      period: { start: '2024-03-01', end: '2024-04-01' },
+      spent: 1_000,
+      daysLeft: 0,
+    });
+    expect((await engine.history(userId, ended.id, { periods: 12 })).map((p) => p.period.start)).toEqual([
+      '2024-01-01',
+      '2024-02-01',
+      '2024-03-01',
+    ]);
+    expect(await engine.progress(userId, future.id)).toMatchObject({
+      period: { start: '2024-08-01', end: '2024-09-01' },
+      daysElapsed: 0,
+      daysLeft: 31,
+      status: 'on_track',
+    });
+    expect(await engine.history(userId, future.id)).toEqual([]);
+    expect(await engine.progressAll(userId)).toEqual([]);
+  });
+
   it('without rollover nothing carries', async () => {
     const { engine, sync, budget } = await setup('2024-03-10T12:00:00Z');
     const b = await budget({ amount: 10_000 });
