@@ -5,7 +5,7 @@ import { l2Normalize } from './l2-normalize.js';
 import { lazy } from './lazy.js';
 
 export interface BundledEmbedderOptions {
-  /** Texts per model call; bounds the memory of one call. Default 128. */
+  /** Texts per model call; bounds the memory of one call. Default 64. */
   batchSize?: number;
 }
 
@@ -18,7 +18,7 @@ const dimensions = 512;
  * no native build. The model loads on the first non-empty `embed` call.
  */
 export function createBundledEmbedder(options: BundledEmbedderOptions = {}): Embedder {
-  const batchSize = options.batchSize ?? 128;
+  const batchSize = options.batchSize ?? 64;
   if (!Number.isInteger(batchSize) || batchSize < 1) {
     throw new FinkitError('VALIDATION', `batchSize must be a positive integer, got ${batchSize}`, {
       details: { batchSize },
