@@ -15,18 +15,25 @@ afterAll(() => {
   }
 });
 
-function start(command: string, args: string[]): { child: ChildProcess; firstLine: Promise<string> } {
+function start(
+  command: string,
+  args: string[],
+): { child: ChildProcess; firstLine: Promise<string>; stderr: () => string } {
   // Its own process group, so cleanup reaches npx's and tsx's children too.
   const child = spawn(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   children.push(child);
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
   const firstLine = new Promise<string>((resolve, reject) => {
     if (!child.stdout) throw new Error('no stdout');
     createInterface({ input: child.stdout }).once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`cli exited with ${code}`)));
+    child.once('exit', (code) => reject(new Error(`cli exited with ${code}: ${stderr}`)));
   });
   // Only some tests wait for the line; an exit must not become an unhandled rejection elsewhere.
   firstLine.catch(() => undefined);
-  return { child, firstLine };
+  return { child, firstLine, stderr: () => stderr };
 }
 
 const exitOf = (child: ChildProcess) =>
@@ -65,7 +72,7 @@ describe.concurrent('finkit-plaid-sandbox CLI', { timeout: 60_000 }, () => {
   });
 
   it('closes and exits 0 on SIGTERM', async () => {
-    const { child, firstLine } = start(process.execPath, [
+    const { child, firstLine, stderr } = start(process.execPath, [
       '--conditions=source',
       '--import',
       'tsx',
@@ -75,18 +82,13 @@ describe.concurrent('finkit-plaid-sandbox CLI', { timeout: 60_000 }, () => {
     ]);
     expect(await firstLine).toMatch(/^listening on /);
     const exit = exitOf(child);
-    let stderr = '';
-    child.stderr?.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
     child.kill('SIGTERM');
-    await exit;
-    expect(stderr).toBe('');
-    expect(await exit).toBe(0);
+    expect(await exit, stderr()).toBe(0);
+    expect(stderr()).toBe('');
   });
 
   it('refuses bad arguments with exit code 2', async () => {
-    const { child } = start(process.execPath, [
+    const { child, stderr } = start(process.execPath, [
       '--conditions=source',
       '--import',
       'tsx',
@@ -94,6 +96,7 @@ describe.concurrent('finkit-plaid-sandbox CLI', { timeout: 60_000 }, () => {
       '--port',
       'abc',
     ]);
-    expect(await exitOf(child)).toBe(2);
+    expect(await exitOf(child), stderr()).toBe(2);
+    expect(stderr()).toContain('--port must be a non-negative integer');
   });
 });

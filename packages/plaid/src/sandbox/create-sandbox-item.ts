@@ -97,7 +97,6 @@ export function createSandboxItem(input: {
     template,
   }));
   const accountByKey = new Map(accounts.map((a) => [a.template.key, a]));
-  const templateById = new Map(accounts.map((a) => [a.accountId, a.template]));
   const transactions = new Map<string, SandboxTransaction>();
   const pendingMeta = new Map<string, PendingMeta>();
   const enrichment = new Map<string, string>();
@@ -232,7 +231,7 @@ export function createSandboxItem(input: {
       return [...transactions.values()].filter((t) => t.date >= start).sort(byDateThenId);
     },
     balances: (account) => {
-      const template = templateById.get(account.accountId) ?? account.template;
+      const { template } = account;
       const posted = postedSum.get(account.accountId) ?? 0;
       let pendingOut = 0;
       for (const t of transactions.values()) {

@@ -103,7 +103,7 @@ export function createSandboxRoutes(
       return {};
     },
 
-    '/item/webhook/update': async (body) => {
+    '/item/webhook/update': (body) => {
       const item = state.itemByAccessToken(requiredString(body, 'access_token'));
       item.webhook = optionalString(body, 'webhook') ?? null;
       return { item: renderItem(item) };
