@@ -53,20 +53,34 @@ export function createMemoryState(): MemoryState {
   };
 }
 
-export function copyMemoryState(state: MemoryState): MemoryState {
+/**
+ * A draft of `state` whose collections are copied the first time a write touches them, so a
+ * write to one small collection never pays for copying 100,000 transactions. `commit()` gives
+ * the next snapshot: touched collections replaced, the rest shared with the previous one.
+ */
+export function draftMemoryState(state: MemoryState): { draft: MemoryState; commit(): MemoryState } {
+  const copies = new Map<keyof MemoryState, unknown>();
+  const draft = {} as MemoryState;
+  for (const key of Object.keys(state) as (keyof MemoryState)[]) {
+    Object.defineProperty(draft, key, {
+      enumerable: true,
+      get() {
+        if (!copies.has(key)) {
+          const original = state[key];
+          copies.set(
+            key,
+            original instanceof Map
+              ? new Map(original as Map<string, unknown>)
+              : new Set(original as Set<string>),
+          );
+        }
+        return copies.get(key);
+      },
+    });
+  }
   return {
-    connections: new Map(state.connections),
-    accounts: new Map(state.accounts),
-    transactions: new Map(state.transactions),
-    embeddings: new Map(state.embeddings),
-    rules: new Map(state.rules),
-    categories: new Map(state.categories),
-    budgets: new Map(state.budgets),
-    thresholdCrossings: new Set(state.thresholdCrossings),
-    goals: new Map(state.goals),
-    goalMilestones: new Set(state.goalMilestones),
-    contributions: new Map(state.contributions),
-    notifications: new Map(state.notifications),
+    draft,
+    commit: () => Object.assign({ ...state }, Object.fromEntries(copies)) as MemoryState,
   };
 }
 

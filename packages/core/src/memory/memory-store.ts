@@ -14,7 +14,7 @@ import { assertKnownCategory, copyOut, type MemoryContext, ownedRow } from './me
 import { createMemoryGoals } from './memory-goals.js';
 import { createMemoryNotifications } from './memory-notifications.js';
 import { createMemoryRules } from './memory-rules.js';
-import { copyMemoryState, createMemoryState, embeddingKey, type MemoryState } from './memory-state.js';
+import { createMemoryState, draftMemoryState, embeddingKey, type MemoryState } from './memory-state.js';
 import { createMemoryTransactions } from './memory-transactions.js';
 
 export interface MemoryStoreOptions {
@@ -26,7 +26,7 @@ export interface MemoryStoreOptions {
 
 /**
  * The reference Store: everything in one process's memory, gone when it exits. Each write works
- * on a copy of the state and swaps it in when it succeeds, so a throw writes nothing; no write
+ * on a copy of the collections it touches and swaps it in when it succeeds, so a throw writes nothing; no write
  * awaits, so writes never interleave.
  */
 export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
@@ -36,9 +36,9 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
   const context: MemoryContext = {
     read: () => state,
     write(fn) {
-      const draft = copyMemoryState(state);
+      const { draft, commit } = draftMemoryState(state);
       const result = fn(draft, clock.now());
-      state = draft;
+      state = commit();
       return result;
     },
     newId,

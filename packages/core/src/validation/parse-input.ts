@@ -13,7 +13,7 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what 
     message: issue.message,
   }));
   const first = issues[0];
-  const where = first && first.path ? `${first.path}: ` : '';
+  const where = first?.path ? `${first.path}: ` : '';
   throw new FinkitError('VALIDATION', `Invalid ${what}: ${where}${first?.message ?? 'invalid'}`, {
     cause: result.error,
     details: { issues },
