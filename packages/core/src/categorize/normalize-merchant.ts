@@ -61,6 +61,10 @@ const brandPrefixes: readonly [RegExp, string][] = [
   [/^(?:7-ELEVEN|7 ELEVEN|7-11)\b.*/, '7-Eleven'],
 ];
 
+// One alternation each, so a descriptor costs one regular-expression scan, not one per pattern.
+const anyNoisePrefix = new RegExp(`^(?:${noisePrefixes.map((p) => p.source.slice(1)).join('|')})`);
+const anyBrandPrefix = new RegExp(`^(?:${brandPrefixes.map(([p]) => `(${p.source.slice(1)})`).join('|')})`);
+
 const usStates = new Set(
   (
     'AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND ' +
@@ -161,19 +165,17 @@ function dropTrailingLocation(tokens: string[]): string[] {
 export function normalizeMerchant(description: string): NormalizedMerchant {
   let text = description.toUpperCase().replace(/\s+/g, ' ').trim();
   text = text.replace(urlNoise, '');
-  for (let changed = true; changed; ) {
-    changed = false;
-    for (const pattern of noisePrefixes) {
-      const next = text.replace(pattern, '').replace(/^[\s\-:*#]+/, '');
-      if (next !== text && next.length > 0) {
-        text = next;
-        changed = true;
-      }
-    }
+  for (let match = anyNoisePrefix.exec(text); match; match = anyNoisePrefix.exec(text)) {
+    const next = text.slice(match[0].length).replace(/^[\s\-:*#]+/, '');
+    if (next.length === 0) break;
+    text = next;
   }
   text = text.replace(processorPrefixes, '');
-  for (const [pattern, name] of brandPrefixes) {
-    if (pattern.test(text)) return { name, key: merchantKey(name) };
+  const brand = anyBrandPrefix.exec(text);
+  if (brand) {
+    const at = brand.indexOf(brand[0], 1) - 1;
+    const name = brandPrefixes[at]![1];
+    return { name, key: merchantKey(name) };
   }
   text = text
     .replace(/\.COM\b/g, '')
