@@ -1,6 +1,7 @@
 import { FinkitError } from '@finkit/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createBundledEmbedder } from '../src/create-bundled-embedder.js';
+import { createCachedEmbedder } from '../src/create-cached-embedder.js';
 
 const dot = (a: Float32Array, b: Float32Array): number => a.reduce((sum, x, i) => sum + x * b[i]!, 0);
 
@@ -38,6 +39,14 @@ describe('createBundledEmbedder', () => {
     expect(dot(again[0]!, vectors[0]!)).toBeCloseTo(1, 5);
     expect(dot(again[1]!, vectors[2]!)).toBeCloseTo(1, 5);
     expect(dot(vectors[0]!, vectors[2]!)).toBeLessThan(0.9);
+  });
+
+  it('gives the same vectors behind the cache, whose key normalizes case and spacing', async () => {
+    const cached = createCachedEmbedder(embedder);
+    const [spaced, plain] = await cached.embed(['  STARBUCKS   Coffee ', 'shell gas station']);
+    expect(cached.id).toBe(embedder.id);
+    expect(dot(spaced!, vectors[0]!)).toBeCloseTo(1, 5);
+    expect(dot(plain!, vectors[2]!)).toBeCloseTo(1, 5);
   });
 
   it('returns nothing for no texts', async () => {
