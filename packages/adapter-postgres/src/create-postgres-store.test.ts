@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedConnection, transaction } from '../test/sync-fixtures.js';
 import { createTestPGlite } from '../test/test-databases.js';
 import { createPostgresStore } from './create-postgres-store.js';
+import { createVectorIndex } from './create-vector-index.js';
 import type { Database } from './database.js';
 import { migrate } from './migrate.js';
 
@@ -113,5 +114,15 @@ describe('createPostgresStore over a Kysely instance on PGlite', () => {
       `explain select transaction_id from transaction_embeddings order by embedding <=> '[1,0,0]' limit 3`,
     );
     expect(plan.rows.map((row) => row['QUERY PLAN']).join('\n')).toContain('transaction_embeddings_hnsw_idx');
+  });
+
+  it('createVectorIndex rebuilds the HNSW index after a bulk load without it', async () => {
+    await pglite.exec('drop index transaction_embeddings_hnsw_idx');
+    await createVectorIndex(pglite);
+    await createVectorIndex(pglite);
+    const index = await pglite.query<{ indexdef: string }>(
+      `select indexdef from pg_indexes where indexname = 'transaction_embeddings_hnsw_idx'`,
+    );
+    expect(index.rows[0]?.indexdef).toContain('hnsw (embedding vector_cosine_ops)');
   });
 });

@@ -1,5 +1,6 @@
 export { createEmbeddedStore, type EmbeddedStoreOptions } from './create-embedded-store.js';
 export { createPostgresStore, type PostgresStoreOptions } from './create-postgres-store.js';
+export { createVectorIndex } from './create-vector-index.js';
 export type { Database } from './database.js';
 export { type MigrateResult, migrate } from './migrate.js';
 export type { MigrationContext } from './migrations/migration.js';

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedConnection, transaction } from '../test/sync-fixtures.js';
 import { createTestSchema, onServer, serverUrl, type TestSchema } from '../test/test-databases.js';
 import { createPostgresStore } from './create-postgres-store.js';
+import { createVectorIndex } from './create-vector-index.js';
 import { migrate } from './migrate.js';
 
 describe.skipIf(!serverUrl)(onServer('createPostgresStore'), () => {
@@ -49,6 +50,9 @@ describe.skipIf(!serverUrl)(onServer('createPostgresStore'), () => {
       (error) =>
         FinkitError.hasCode(error, 'CAPABILITY_UNAVAILABLE') &&
         error.message.includes('CREATE EXTENSION vector'),
+    );
+    await expect(createVectorIndex(target.pool)).rejects.toSatisfy((error) =>
+      FinkitError.hasCode(error, 'CAPABILITY_UNAVAILABLE'),
     );
   });
 

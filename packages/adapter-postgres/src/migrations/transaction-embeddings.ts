@@ -1,6 +1,16 @@
 import { FinkitError } from '@finkit/core';
+import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
+import type { Database } from '../database.js';
 import type { Migration } from './migration.js';
+
+/** The HNSW (cosine) index over the embeddings; a no-op when it exists. */
+export async function createHnswIndex(db: Kysely<Database>): Promise<void> {
+  await sql`
+    create index if not exists transaction_embeddings_hnsw_idx on transaction_embeddings
+    using hnsw (embedding vector_cosine_ops)
+  `.execute(db);
+}
 
 /*
  * The vector column exists only where pgvector can be installed. Elsewhere the embeddings are kept
@@ -10,7 +20,7 @@ import type { Migration } from './migration.js';
 export const transactionEmbeddings: Migration = {
   version: 2,
   name: 'transaction-embeddings',
-  async up(db, { embeddingDimensions }) {
+  async up(db, { embeddingDimensions, vectorIndex = true }) {
     if (
       embeddingDimensions !== undefined &&
       (!Number.isInteger(embeddingDimensions) || embeddingDimensions < 1 || embeddingDimensions > 16000)
@@ -47,11 +57,6 @@ export const transactionEmbeddings: Migration = {
       db,
     );
     // HNSW needs a fixed dimension; without one search is exact (a sequential scan per user).
-    if (vector && embeddingDimensions !== undefined) {
-      await sql`
-        create index transaction_embeddings_hnsw_idx on transaction_embeddings
-        using hnsw (embedding vector_cosine_ops)
-      `.execute(db);
-    }
+    if (vector && embeddingDimensions !== undefined && vectorIndex) await createHnswIndex(db);
   },
 };

@@ -1,0 +1,29 @@
+import { FinkitError } from '@finkit/core';
+import { sql } from 'kysely';
+import { createHnswIndex } from './migrations/transaction-embeddings.js';
+import { type DatabaseInput, openDatabase } from './open-database.js';
+
+/**
+ * Builds the HNSW index over the embeddings if it is missing: after a bulk load migrated with
+ * `vectorIndex: false`, or on a database migrated before the index existed.
+ * @throws CAPABILITY_UNAVAILABLE unless the column is a pgvector column of fixed dimension.
+ */
+export async function createVectorIndex(input: DatabaseInput): Promise<void> {
+  const { db, release } = await openDatabase(input);
+  try {
+    const column = await sql<{ type: string }>`
+      select format_type(a.atttypid, a.atttypmod) as type from pg_attribute a
+      where a.attrelid = to_regclass('transaction_embeddings') and a.attname = 'embedding'
+    `.execute(db);
+    if (!/^vector\(\d+\)$/.test(column.rows[0]?.type ?? '')) {
+      throw new FinkitError(
+        'CAPABILITY_UNAVAILABLE',
+        'An HNSW index needs a pgvector column of fixed dimension: migrate with embeddingDimensions where `CREATE EXTENSION vector` works',
+        { details: { column: column.rows[0]?.type ?? null } },
+      );
+    }
+    await createHnswIndex(db);
+  } finally {
+    await release();
+  }
+}
