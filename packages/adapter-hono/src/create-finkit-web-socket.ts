@@ -71,7 +71,10 @@ export function createFinkitWebSocket(finkit: Finkit, options: FinkitWebSocketOp
     };
   });
   const handler: MiddlewareHandler<FinkitEnv> = async (c, next) => {
-    // Validate before upgrading, so a bad query is an ordinary 400 response.
+    // Validate before upgrading, so a bad request is an ordinary JSON error response.
+    if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
+      throw new FinkitError('VALIDATION', 'GET /ws expects a WebSocket upgrade request');
+    }
     parseLastEventId(c.req.query('lastEventId'));
     return upgrade(c, next);
   };
