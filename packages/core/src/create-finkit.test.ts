@@ -31,6 +31,7 @@ async function setup(): Promise<{ finkit: Finkit; store: Store; txIds: string[] 
     store,
     provider: noProvider,
     cipher: createTokenCipher({ keys: { [kid]: generateTokenKey() }, primaryKeyId: kid }),
+    clock: { now: () => new Date('2024-03-15T12:00:00Z') },
   });
   const connection = await store.connections.create({
     userId: 'alice',
@@ -197,5 +198,32 @@ describe('createFinkit', () => {
     expect(connection).toBeDefined();
     expect(JSON.stringify(connection)).not.toContain('encryptedAccessToken');
     await expectCode(finkit.connections.get('bob', connection!.id), 'NOT_FOUND');
+  });
+
+  it('evaluates budgets after an edit on its own, and alerts once per threshold', async () => {
+    const { finkit, txIds } = await setup();
+    const alerts: FinkitEvent<'budget.threshold_crossed'>[] = [];
+    finkit.events.subscribe('budget.threshold_crossed', (event) => alerts.push(event));
+    const budget = await finkit.budgets.create('alice', {
+      name: 'Food',
+      amount: 10_000,
+      currency: 'USD',
+      startDate: '2024-01-01',
+      categoryIds: ['food_and_dining'],
+    });
+    // SAFEWAY, -120.00, moved into Food: 120% of a 100.00 budget.
+    await finkit.transactions.edit('alice', txIds[1]!, { categoryId: 'food_and_dining' });
+    await finkit.idle();
+    expect(alerts.map((a) => [a.data.budgetId, a.data.threshold, a.data.spent])).toEqual([
+      [budget.id, 50, 12_000],
+      [budget.id, 80, 12_000],
+      [budget.id, 100, 12_000],
+    ]);
+    // Down and up again: no second alert.
+    await finkit.transactions.edit('alice', txIds[1]!, { categoryId: 'shopping' });
+    await finkit.transactions.edit('alice', txIds[1]!, { categoryId: 'food_and_dining' });
+    await finkit.idle();
+    expect(alerts).toHaveLength(3);
+    await finkit.close();
   });
 });

@@ -5,6 +5,7 @@ import { type AccountsApi, createAccountsApi } from './facade/accounts-api.js';
 import { type BudgetsApi, createBudgetsApi } from './facade/budgets-api.js';
 import { type CategoriesApi, createCategoriesApi } from './facade/categories-api.js';
 import { type ConnectionsApi, createConnectionsApi } from './facade/connections-api.js';
+import { createChangeEvaluator } from './facade/create-change-evaluator.js';
 import type { FinkitContext } from './facade/finkit-context.js';
 import { createGoalsApi, type GoalsApi } from './facade/goals-api.js';
 import { createRulesApi, type RulesApi } from './facade/rules-api.js';
@@ -46,6 +47,13 @@ export interface FinkitOptions {
   /** Replaces the categorizer as the sync engine's hook (one transaction per call). */
   categorize?: Categorize;
   sync?: SyncEngineOptions;
+  /**
+   * Re-evaluate budget thresholds and goal milestones after every sync and transaction edit
+   * (default true). Turn off when a worker elsewhere does it.
+   */
+  evaluateAfterChanges?: boolean;
+  /** Where background failures (an evaluation after a sync, say) are reported. Default console.error. */
+  onError?: (error: unknown) => void;
 }
 
 export interface EventsApi {
@@ -78,6 +86,8 @@ export interface Finkit {
   start(options?: { syncCron?: string }): Promise<void>;
   /** The parts it was built from, for adapters (HTTP, WebSocket) that need them. */
   readonly context: Readonly<FinkitContext>;
+  /** Resolves when no background evaluation is running (tests, graceful shutdown). */
+  idle(): Promise<void>;
   /** Stops background work and closes the event bus; the store is the caller's to close. */
   close(): Promise<void>;
 }
@@ -114,14 +124,26 @@ export function createFinkit(options: FinkitOptions): Finkit {
       : { categorizeMany: createSyncCategorize(categorizer, context.store) }),
     ...(options.sync ? { options: options.sync } : {}),
   });
+  const budgets = createBudgetsApi(context);
+  const goals = createGoalsApi(context);
+  const evaluator =
+    options.evaluateAfterChanges === false
+      ? null
+      : createChangeEvaluator({
+          events: context.events,
+          budgets,
+          goals,
+          onError:
+            options.onError ?? ((error) => console.error('finkit: evaluation after a change failed', error)),
+        });
   return {
     connections: createConnectionsApi(context, engine),
     accounts: createAccountsApi(context, engine),
     transactions: createTransactionsApi(context, categorizer),
     rules: createRulesApi(context),
     categories: createCategoriesApi(context),
-    budgets: createBudgetsApi(context),
-    goals: createGoalsApi(context),
+    budgets,
+    goals,
     events: {
       subscribe: (type, handler) =>
         context.events.subscribe(type as '*', handler as (event: FinkitEvent) => void),
@@ -134,7 +156,12 @@ export function createFinkit(options: FinkitOptions): Finkit {
       }
     },
     context,
+    idle: async () => {
+      await evaluator?.idle();
+    },
     async close() {
+      evaluator?.stop();
+      await evaluator?.idle();
       await context.jobs?.stop();
       if (ownsEvents) await context.events.close();
     },
