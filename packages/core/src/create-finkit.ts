@@ -123,6 +123,8 @@ export function createFinkit(options: FinkitOptions): Finkit {
       ? { categorize: options.categorize }
       : { categorizeMany: createSyncCategorize(categorizer, context.store) }),
     ...(options.sync ? { options: options.sync } : {}),
+    ...(context.embedder ? { embedder: context.embedder } : {}),
+    ...(options.onError ? { onError: options.onError } : {}),
   });
   const budgets = createBudgetsApi(context);
   const goals = createGoalsApi(context);

@@ -1,3 +1,4 @@
+import { normalizeMerchant } from '../categorize/normalize-merchant.js';
 import type { ProviderTransaction } from '../ports/bank-provider.js';
 import type { Store, SyncTransactionInput } from '../ports/store.js';
 import type { FieldSource } from '../schemas/common.js';
@@ -57,14 +58,21 @@ export async function buildSyncUpserts(
     const prev = previous.get(transaction.providerTransactionId);
     if (!prev) {
       const category = await categorizeOne(transaction);
+      // Without a merchant from the provider, the cleaned descriptor is the best name we have.
+      const cleaned =
+        transaction.merchantName === null ? normalizeMerchant(transaction.description).name : '';
       upserts.push({
         ...transaction,
+        merchantName: transaction.merchantName ?? (cleaned || null),
         categoryId: category.categoryId,
         categoryConfidence: category.confidence,
         categoryExplanation: category.explanation,
         tags: [],
         hidden: false,
-        sources: { categoryId: category.source, merchantName: 'provider' },
+        sources: {
+          categoryId: category.source,
+          merchantName: transaction.merchantName === null && cleaned ? 'model' : 'provider',
+        },
       });
       continue;
     }

@@ -12,6 +12,7 @@ import type {
   ProviderWebhook,
   SyncPage,
 } from '../ports/bank-provider.js';
+import type { Embedder } from '../ports/embedder.js';
 import type { Store } from '../ports/store.js';
 import type { FinkitEvent } from '../schemas/event.js';
 import { createSyncEngine, type SyncEngineDeps } from './sync-engine.js';
@@ -476,6 +477,82 @@ describe('createSyncEngine: one sync', () => {
     const accounts = await ctx.engine.refreshBalances('u1', id);
     expect(accounts.map((a) => a.balances.current)).toEqual([4242]);
     expect((await ctx.store.accounts.list('u1'))[0]?.balances.current).toBe(4242);
+  });
+});
+
+describe('createSyncEngine: embeddings', () => {
+  // A real (if tiny) embedder: hashed character trigrams, L2-normalised.
+  function trigramEmbedder(calls: string[][]): Embedder {
+    const dimensions = 64;
+    return {
+      id: 'trigram-64',
+      dimensions,
+      async embed(texts) {
+        calls.push([...texts]);
+        return texts.map((text) => {
+          const v = new Float32Array(dimensions);
+          const t = ` ${text.toLowerCase()} `;
+          for (let i = 0; i + 3 <= t.length; i++) {
+            let h = 0;
+            for (const c of t.slice(i, i + 3)) h = (h * 31 + c.charCodeAt(0)) >>> 0;
+            v[h % dimensions]! += 1;
+          }
+          const norm = Math.hypot(...v) || 1;
+          return v.map((x) => x / norm);
+        });
+      },
+    };
+  }
+
+  it('embeds new and changed descriptors in the same write, so search finds them', async () => {
+    const calls: string[][] = [];
+    const embedder = trigramEmbedder(calls);
+    const ctx = setup({ embedder });
+    await linked(ctx, 'a', [
+      { kind: 'added', txn: txn('c1', -450, { description: 'SQ *BLUE BOTTLE COFFEE OAKLAND CA' }) },
+      { kind: 'added', txn: txn('g1', -4000, { description: 'SHELL OIL 5744 SAN JOSE CA' }) },
+      { kind: 'modified', txn: txn('g1', -4100, { description: 'SHELL OIL 5744 SAN JOSE CA' }) },
+    ]);
+    expect(calls.flat()).toHaveLength(2);
+    const [query] = await embedder.embed(['blue bottle coffee']);
+    const hits = await ctx.store.searchSimilar('u1', { vector: query!, model: 'trigram-64', k: 1 });
+    expect(hits.map((h) => h.transaction.providerTransactionId)).toEqual(['c1']);
+    // A modification that leaves the text alone is not embedded again.
+    calls.length = 0;
+    ctx.scripted
+      .item('a')
+      .log.push({
+        kind: 'modified',
+        txn: txn('c1', -500, { description: 'SQ *BLUE BOTTLE COFFEE OAKLAND CA' }),
+      });
+    const [connection] = await ctx.store.connections.list('u1');
+    await ctx.engine.syncConnection('u1', connection!.id);
+    expect(calls.flat()).toEqual([]);
+  });
+
+  it('still syncs when the embedder fails, and reports it', async () => {
+    const errors: unknown[] = [];
+    const broken: Embedder = {
+      id: 'broken',
+      dimensions: 3,
+      embed: async () => Promise.reject(new Error('model gone')),
+    };
+    const ctx = setup({ embedder: broken, onError: (error) => errors.push(error) });
+    await linked(ctx, 'a', [{ kind: 'added', txn: txn('t1', -100) }]);
+    expect(await listAll(ctx.store, 'u1')).toHaveLength(1);
+    expect(errors).toEqual([expect.objectContaining({ message: 'model gone' })]);
+  });
+
+  it('names a merchant from the descriptor when the provider sends none', async () => {
+    const ctx = setup();
+    await linked(ctx, 'a', [
+      {
+        kind: 'added',
+        txn: txn('c1', -450, { description: 'SQ *BLUE BOTTLE COFFEE OAKLAND CA', merchantName: null }),
+      },
+    ]);
+    const [row] = await listAll(ctx.store, 'u1');
+    expect([row?.merchantName, row?.sources.merchantName]).toEqual(['Blue Bottle Coffee', 'model']);
   });
 });
 

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { FinkitError, notFound } from '../errors/finkit-error.js';
 import type { BankProvider } from '../ports/bank-provider.js';
 import { type Clock, systemClock } from '../ports/clock.js';
+import type { Embedder } from '../ports/embedder.js';
 import type { EventBus } from '../ports/event-bus.js';
 import type { JobRunner } from '../ports/job-runner.js';
 import type { Store } from '../ports/store.js';
@@ -20,6 +21,7 @@ import { buildSyncUpserts } from './build-sync-upserts.js';
 import { classifyProviderError } from './classify-provider-error.js';
 import { createConnectionLock } from './connection-lock.js';
 import { type Categorize, type CategorizeMany, defaultCategorize } from './default-categorize.js';
+import { embedUpserts } from './embed-upserts.js';
 import { fetchSyncPages } from './fetch-sync-pages.js';
 import { reduceSyncPages } from './reduce-sync-pages.js';
 import { defaultRetryPolicy, type RetryPolicy, retryProviderCall } from './retry-provider-call.js';
@@ -51,6 +53,10 @@ export interface SyncEngineDeps {
   categorize?: Categorize;
   /** The batch form; when given it is used instead of `categorize`. */
   categorizeMany?: CategorizeMany;
+  /** Embeds new and changed descriptors for semantic search, stored with the sync's one write. */
+  embedder?: Embedder;
+  /** Hears of failures that do not fail a sync (an embedder that is down). Default console.error. */
+  onError?: (error: unknown) => void;
   /** When given, initial syncs, webhooks and `syncAll` enqueue jobs instead of syncing inline. */
   jobs?: JobRunner;
   options?: SyncEngineOptions;
@@ -192,6 +198,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
   const { store, provider, cipher, events, jobs } = deps;
   const clock = deps.clock ?? systemClock;
   const categorize = deps.categorize ?? defaultCategorize;
+  const onError = deps.onError ?? ((error: unknown) => console.error('finkit sync:', error));
   const options = deps.options ?? {};
   const daysRequested = options.daysRequested ?? 90;
   const pageSize = options.pageSize ?? 500;
@@ -289,7 +296,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
         throw error;
       }
 
-      const { upserts, previous } = await buildSyncUpserts(
+      const built = await buildSyncUpserts(
         store,
         categorize,
         userId,
@@ -297,6 +304,10 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
         reduced.upserts,
         deps.categorizeMany,
       );
+      const { previous } = built;
+      const upserts = deps.embedder
+        ? await embedUpserts(deps.embedder, built.upserts, previous, onError)
+        : built.upserts;
       let applied: Awaited<ReturnType<Store['applySyncBatch']>>;
       try {
         applied = await store.applySyncBatch({
