@@ -10,6 +10,7 @@ import type { PostgresContext } from './postgres-context.js';
 import { createPostgresBudgets } from './repositories/postgres-budgets.js';
 import { createPostgresCategories } from './repositories/postgres-categories.js';
 import { createPostgresAccounts, createPostgresConnections } from './repositories/postgres-connections.js';
+import { createPostgresDeliveries } from './repositories/postgres-deliveries.js';
 import { createPostgresGoals } from './repositories/postgres-goals.js';
 import { createPostgresNotifications } from './repositories/postgres-notifications.js';
 import { createPostgresRules } from './repositories/postgres-rules.js';
@@ -56,6 +57,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     budgets: createPostgresBudgets(context),
     goals: createPostgresGoals(context),
     notifications: createPostgresNotifications(context),
+    deliveries: createPostgresDeliveries(context),
     applySyncBatch: (batch) => applySyncBatch(context, batch),
     searchSimilar: (userId, query) => searchSimilar(context, userId, query),
     close: release,

@@ -2,6 +2,7 @@ import { eventPayloads } from './event-payloads.js';
 import { goalMilestones } from './goal-milestones.js';
 import { initialSchema } from './initial-schema.js';
 import type { Migration } from './migration.js';
+import { notificationDeliveries } from './notification-deliveries.js';
 import { transactionEmbeddings } from './transaction-embeddings.js';
 
 /** Every migration in version order. Append only: a released migration never changes. */
@@ -10,4 +11,5 @@ export const migrations: readonly Migration[] = [
   transactionEmbeddings,
   goalMilestones,
   eventPayloads,
+  notificationDeliveries,
 ];

@@ -11,6 +11,7 @@ import { createMemoryBudgets } from './memory-budgets.js';
 import { createMemoryCategories } from './memory-categories.js';
 import { createMemoryAccounts, createMemoryConnections, upsertAccounts } from './memory-connections.js';
 import { assertKnownCategory, copyOut, type MemoryContext, ownedRow } from './memory-context.js';
+import { createMemoryDeliveries } from './memory-deliveries.js';
 import { createMemoryGoals } from './memory-goals.js';
 import { createMemoryNotifications } from './memory-notifications.js';
 import { createMemoryRules } from './memory-rules.js';
@@ -54,6 +55,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     budgets: createMemoryBudgets(context),
     goals: createMemoryGoals(context),
     notifications: createMemoryNotifications(context),
+    deliveries: createMemoryDeliveries(context),
     async applySyncBatch(batch) {
       return context.write((draft, now) => applySyncBatch(draft, batch, now, newId));
     },

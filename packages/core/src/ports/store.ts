@@ -4,7 +4,7 @@ import type { Category } from '../schemas/category.js';
 import type { FieldSource } from '../schemas/common.js';
 import type { Connection, ConnectionStatus } from '../schemas/connection.js';
 import type { Goal, GoalContribution } from '../schemas/goal.js';
-import type { Notification } from '../schemas/notification.js';
+import type { Notification, NotificationChannel } from '../schemas/notification.js';
 import type { Rule } from '../schemas/rule.js';
 import type { FieldSources, Transaction, TransactionFilter } from '../schemas/transaction.js';
 import type { ProviderAccount, ProviderTransaction } from './bank-provider.js';
@@ -264,6 +264,68 @@ export interface NotificationRepository {
   markRead(userId: string, id: string, at: Date): Promise<Notification>;
 }
 
+/** `pending` while a sender holds (or held) a lease; `delivered` and `failed` are final. */
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+/** One notification on one channel for one user: the notifier's delivery log. */
+export interface Delivery {
+  userId: string;
+  dedupeKey: string;
+  channel: NotificationChannel;
+  status: DeliveryStatus;
+  /** Claims so far (each claim is one send attempt, or one hold until the send). */
+  attempts: number;
+  /** Until when the current claimant holds it; null once released or final. */
+  leaseUntil: Date | null;
+  lastError: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  deliveredAt: Date | null;
+}
+
+/**
+ * What `claim` found: `claimed` (the caller now holds the lease and must send, then mark),
+ * `delivered` or `failed` (final: send nothing), `in_progress` (someone else holds a live lease).
+ */
+export type DeliveryClaim = 'claimed' | 'delivered' | 'in_progress' | 'failed';
+
+/**
+ * The delivery log that makes "never the same notification twice" survive restarts. Keyed by
+ * user, dedupe key and channel. Delivery is at-least-once: a sender that dies after the receiver
+ * got the message but before `markDelivered` leaves a lease that expires, and the next claim sends
+ * again — senders pass the dedupe key to receivers that accept an idempotency key to close that
+ * window. Times come from the caller (`now`/`at`), so senders' clocks must roughly agree.
+ */
+export interface DeliveryRepository {
+  /**
+   * Inserts a pending row leased until `now + leaseMs` and returns `claimed`; or re-claims a
+   * pending row whose lease is released or expired (`leaseUntil <= now`), counting an attempt.
+   * Otherwise reports the row's state and changes nothing. Atomic: of concurrent claims exactly
+   * one gets `claimed` (across processes when `capabilities.crossProcess`).
+   */
+  claim(
+    userId: string,
+    dedupeKey: string,
+    channel: NotificationChannel,
+    options: { now: Date; leaseMs: number },
+  ): Promise<DeliveryClaim>;
+  /** Final. Idempotent. @throws NOT_FOUND when never claimed. */
+  markDelivered(userId: string, dedupeKey: string, channel: NotificationChannel, at: Date): Promise<void>;
+  /**
+   * Records a failed attempt. `permanent` makes it final (`failed`); otherwise the lease is
+   * released so the next claim retries. A delivered row stays delivered.
+   * @throws NOT_FOUND when never claimed.
+   */
+  markFailed(
+    userId: string,
+    dedupeKey: string,
+    channel: NotificationChannel,
+    failure: { permanent: boolean; error: string; at: Date },
+  ): Promise<void>;
+  /** Newest first (by creation, then key and channel). */
+  list(userId: string, options?: { status?: DeliveryStatus; limit?: number }): Promise<Delivery[]>;
+}
+
 /** Where finkit keeps everything. See the rules at the top of this file. */
 export interface Store {
   readonly capabilities: StoreCapabilities;
@@ -275,6 +337,7 @@ export interface Store {
   readonly budgets: BudgetRepository;
   readonly goals: GoalRepository;
   readonly notifications: NotificationRepository;
+  readonly deliveries: DeliveryRepository;
   /**
    * Writes a whole sync in one transaction: accounts and balances, upserted and removed
    * transactions, embeddings, and the connection's new cursor and `lastSyncedAt`. All or nothing.

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../ports/store.js';
 import { describeAggregatesContract } from './describe-aggregates-contract.js';
 import { describeCategoriesBudgetsGoalsContract } from './describe-categories-budgets-goals-contract.js';
+import { describeDeliveriesContract } from './describe-deliveries-contract.js';
 import { describeIsolationContract } from './describe-isolation-contract.js';
 import { describeNotificationsContract } from './describe-notifications-contract.js';
 import { describePaginationContract } from './describe-pagination-contract.js';
@@ -65,6 +66,7 @@ export function runStoreContract(
     describe('aggregates', () => describeAggregatesContract(harness));
     describe('categories, budgets and goals', () => describeCategoriesBudgetsGoalsContract(harness));
     describe('notifications', () => describeNotificationsContract(harness));
+    describe('deliveries', () => describeDeliveriesContract(harness));
     describe('vector search', () => describeSearchContract(harness));
 
     const unknown = Object.keys(skip).filter((title) => !registered.has(title));
