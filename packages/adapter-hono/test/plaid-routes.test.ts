@@ -83,7 +83,7 @@ describe.skipIf(!plaid)(
       const synced = await call('POST', `/accounts/${accountId}/sync`);
       expect(synced.status).toBe(200);
       const page = await call('GET', '/transactions?limit=5');
-      expect((page.body?.items as unknown[]).length).toBeGreaterThan(0);
+      expect(((page.body?.items ?? []) as unknown[]).length).toBeGreaterThan(0);
 
       const balance = await call('GET', `/accounts/${accountId}/balance`);
       expect(balance.status).toBe(200);

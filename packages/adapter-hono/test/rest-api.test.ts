@@ -308,6 +308,44 @@ describe('createFinkitApp REST', () => {
     expect((await h.call('GET', `/rules/${rule.id}`)).status).toBe(404);
   });
 
+  it('previews which transactions a rule would change, leaving user edits out', async () => {
+    const h = await createHarness();
+    const [coffee, safeway] = h.alice.transactionIds;
+    const preview = await h.call('POST', `/rules/${h.alice.ruleId}/preview`);
+    expect(preview.status).toBe(200);
+    expect(await preview.json()).toEqual({
+      matched: 1,
+      changed: 1,
+      items: [
+        expect.objectContaining({
+          transactionId: coffee,
+          amount: -450,
+          changes: { categoryId: { from: 'shopping', to: 'food_and_dining' } },
+        }),
+      ],
+    });
+    await h.call('PATCH', `/transactions/${coffee!}`, { categoryId: 'travel' });
+    expect(await (await h.call('POST', `/rules/${h.alice.ruleId}/preview`)).json()).toMatchObject({
+      matched: 1,
+      changed: 0,
+      items: [],
+    });
+    const wide = (await (
+      await h.call('POST', '/rules', {
+        name: 'Big',
+        conditions: [{ field: 'amount', op: 'gte', value: 1000 }],
+        actions: { addTags: ['big'] },
+      })
+    ).json()) as { id: string };
+    const listed = (await (await h.call('POST', `/rules/${wide.id}/preview?limit=1`)).json()) as {
+      matched: number;
+      items: { transactionId: string }[];
+    };
+    expect(listed.matched).toBe(3);
+    expect(listed.items.map((i) => i.transactionId)).toEqual([safeway]);
+    expect((await h.call('POST', `/rules/${wide.id}/preview?limit=0`)).status).toBe(400);
+  });
+
   it('lists, creates, renames and deletes categories with reassignment', async () => {
     const h = await createHarness();
     const list = (await json(await h.call('GET', '/categories'))) as {
