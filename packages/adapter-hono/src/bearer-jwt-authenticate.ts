@@ -15,8 +15,9 @@ export type BearerJwtOptions = (
 };
 
 /**
- * The bearer token of a request: the `Authorization` header, or `?token=` for clients that
- * cannot set headers (browser WebSockets).
+ * The bearer token of a request: the `Authorization` header, or `?token=` on a WebSocket upgrade,
+ * since browsers cannot set headers there. Other requests must use the header: URLs end up in
+ * access logs and browser history.
  */
 export function bearerToken(c: Context): string | null {
   const header = c.req.header('authorization');
@@ -24,6 +25,7 @@ export function bearerToken(c: Context): string | null {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     return match?.[1] ?? null;
   }
+  if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') return null;
   return c.req.query('token') ?? null;
 }
 

@@ -49,18 +49,20 @@ export function createFinkitApp(finkit: Finkit, options: FinkitAppOptions): Open
       if (!result.success) throw validationError(result.target, result.error.issues);
     },
   });
+  // A base-path clone does not keep every handler of the app it came from, so both get them.
   const app = options.basePath ? root.basePath(options.basePath) : root;
-
-  root.onError((error, c) => {
-    const finkitError = toFinkitError(error);
-    if (finkitError.code === 'RATE_LIMITED' && finkitError.retryAfterMs !== undefined) {
-      c.header('Retry-After', String(Math.max(1, Math.ceil(finkitError.retryAfterMs / 1000))));
-    }
-    return c.json(errorBody(finkitError), finkitError.httpStatus as 400);
-  });
-  root.notFound((c) =>
-    c.json(errorBody(new FinkitError('NOT_FOUND', `No route ${c.req.method} ${c.req.path}`)), 404),
-  );
+  for (const target of new Set([root, app])) {
+    target.onError((error, c) => {
+      const finkitError = toFinkitError(error);
+      if (finkitError.code === 'RATE_LIMITED' && finkitError.retryAfterMs !== undefined) {
+        c.header('Retry-After', String(Math.max(1, Math.ceil(finkitError.retryAfterMs / 1000))));
+      }
+      return c.json(errorBody(finkitError), finkitError.httpStatus as 400);
+    });
+    target.notFound((c) =>
+      c.json(errorBody(new FinkitError('NOT_FOUND', `No route ${c.req.method} ${c.req.path}`)), 404),
+    );
+  }
 
   if (options.cors) app.use('*', cors(options.cors));
   app.use(

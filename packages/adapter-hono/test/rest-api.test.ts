@@ -383,6 +383,21 @@ describe('createFinkitApp REST', () => {
     expect(text).not.toContain('encryptedAccessToken');
   });
 
+  it('accepts ?token= only on WebSocket upgrades, where browsers cannot send headers', async () => {
+    const h = await createHarness();
+    expect((await h.app.request(`/rules?token=${h.aliceToken}`)).status).toBe(401);
+  });
+
+  it('answers CORS preflights when configured', async () => {
+    const h = await createHarness({ app: { cors: { origin: 'https://app.example' } } });
+    const res = await h.app.request('/transactions', {
+      method: 'OPTIONS',
+      headers: { origin: 'https://app.example', 'access-control-request-method': 'GET' },
+    });
+    expect(res.status).toBe(204);
+    expect(res.headers.get('access-control-allow-origin')).toBe('https://app.example');
+  });
+
   it('answers 404 JSON for unknown routes, 413 for big bodies, 400 for malformed JSON', async () => {
     const h = await createHarness({ app: { limits: { bodyBytes: 1000 } } });
     const unknown = await h.call('GET', '/nope');
@@ -434,6 +449,12 @@ describe('createFinkitApp REST', () => {
       expect.arrayContaining(['/api/transactions/{id}', '/api/webhooks/plaid']),
     );
     expect((await h.call('GET', '/api/rules')).status).toBe(200);
+    expect(await (await h.call('GET', '/api/nope')).json()).toMatchObject({ error: { code: 'NOT_FOUND' } });
+    expect((await h.call('GET', '/api/rules', undefined, null)).status).toBe(401);
+    const invalid = await h.call('POST', '/api/goals', { name: 'x' });
+    expect(invalid.status).toBe(400);
+    expect(await invalid.json()).toMatchObject({ error: { code: 'VALIDATION' } });
+    expect((await h.call('GET', '/rules')).status).toBe(404);
     const docs = await h.app.request('/api/docs');
     const html = await docs.text();
     expect(docs.headers.get('content-type')).toContain('text/html');

@@ -22,7 +22,7 @@ describe('GET /ws without a socket', () => {
     const bad = await app.request(`/ws?token=${token}&lastEventId=-1`, { headers: upgrade });
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ error: { code: 'VALIDATION' } });
-    expect((await app.request(`/ws?token=${token}`)).status).toBe(400);
+    expect((await app.request('/ws', { headers: { authorization: `Bearer ${token}` } })).status).toBe(400);
     socket.close();
   });
 });
