@@ -23,6 +23,8 @@ export async function createVectorIndex(input: DatabaseInput): Promise<void> {
       );
     }
     await createHnswIndex(db);
+    // Fresh statistics after a bulk load, so the planner picks the index for k-nearest queries.
+    await sql`analyze transaction_embeddings`.execute(db);
   } finally {
     await release();
   }

@@ -34,12 +34,18 @@ export async function searchSimilar(
   try {
     return await context.db.transaction().execute(async (trx) => {
       await sql`select set_config('hnsw.iterative_scan', 'strict_order', true)`.execute(trx);
+      // The inner query orders by distance alone, which an HNSW index scan can serve; tie-breaks
+      // (date desc, id desc) on equal distances are applied to its few rows outside.
       const result = await sql<Selectable<TransactionsTable> & { score: number }>`
-        select t.*, 1 - (e.embedding <=> ${literal}::vector) as score
-        from transaction_embeddings as e
-        join transactions as t on t.id = e.transaction_id
-        where e.user_id = ${userId} and e.model = ${model} and ${transactionFilterSql(userId, filter)}
-        order by e.embedding <=> ${literal}::vector, t.date desc, t.id desc
+        select * from (
+          select t.*, 1 - (e.embedding <=> ${literal}::vector) as score
+          from transaction_embeddings as e
+          join transactions as t on t.id = e.transaction_id
+          where e.user_id = ${userId} and e.model = ${model} and ${transactionFilterSql(userId, filter)}
+          order by e.embedding <=> ${literal}::vector
+          limit ${Math.min(2 * k, 2000)}
+        ) as nearest
+        order by score desc, date desc, id desc
         limit ${k}
       `.execute(trx);
       return result.rows.map(({ score, ...row }) => ({
