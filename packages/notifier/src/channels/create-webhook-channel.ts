@@ -53,9 +53,10 @@ export function createWebhookChannel(options: WebhookChannelOptions): DeliveryCh
           cause: error,
         });
       }
-      await response.arrayBuffer().catch(() => undefined);
-      if (response.status < 200 || response.status >= 300)
+      if (response.status < 200 || response.status >= 300) {
         throw await httpFailure('Webhook receiver', response, at);
+      }
+      await response.arrayBuffer().catch(() => undefined);
     },
     async close() {},
   };
