@@ -1,53 +1,56 @@
 import { notFound } from '../errors/finkit-error.js';
+import type { Clock } from '../ports/clock.js';
 import type { Delivery, DeliveryRepository } from '../ports/store.js';
 import type { NotificationChannel } from '../schemas/notification.js';
-import { copyOut, type MemoryContext } from './memory-context.js';
+import { copyOut } from './memory-context.js';
 
 export const deliveryKey = (userId: string, dedupeKey: string, channel: NotificationChannel): string =>
   `${userId}\u0000${dedupeKey}\u0000${channel}`;
 
-export function createMemoryDeliveries(context: MemoryContext): DeliveryRepository {
-  const { read, write } = context;
-  // Every write below is synchronous inside `write`, so concurrent claims cannot interleave.
+/**
+ * The delivery log in memory. It keeps its own map rather than a collection of the store's
+ * snapshot state: no other write spans it, and copying a log of every notification ever sent on
+ * each claim made sending quadratic. Each method mutates synchronously, so claims never interleave.
+ */
+export function createMemoryDeliveries(clock: Clock): DeliveryRepository {
+  const deliveries = new Map<string, Delivery>();
   const update = (
     userId: string,
     dedupeKey: string,
     channel: NotificationChannel,
     change: (row: Delivery) => Delivery,
-  ): void =>
-    write((draft) => {
-      const key = deliveryKey(userId, dedupeKey, channel);
-      const row = draft.deliveries.get(key);
-      if (row === undefined) throw notFound('Delivery', `${dedupeKey}/${channel}`);
-      draft.deliveries.set(key, change(row));
-    });
+  ): void => {
+    const key = deliveryKey(userId, dedupeKey, channel);
+    const row = deliveries.get(key);
+    if (row === undefined) throw notFound('Delivery', `${dedupeKey}/${channel}`);
+    deliveries.set(key, change(row));
+  };
   return {
     async claim(userId, dedupeKey, channel, { now, leaseMs }) {
-      return write((draft, stamp) => {
-        const key = deliveryKey(userId, dedupeKey, channel);
-        const row = draft.deliveries.get(key);
-        const leaseUntil = new Date(now.getTime() + leaseMs);
-        if (row === undefined) {
-          draft.deliveries.set(key, {
-            userId,
-            dedupeKey,
-            channel,
-            status: 'pending',
-            attempts: 1,
-            leaseUntil,
-            lastError: null,
-            createdAt: stamp,
-            updatedAt: stamp,
-            deliveredAt: null,
-          });
-          return 'claimed';
-        }
-        if (row.status === 'delivered') return 'delivered';
-        if (row.status === 'failed') return 'failed';
-        if (row.leaseUntil !== null && row.leaseUntil.getTime() > now.getTime()) return 'in_progress';
-        draft.deliveries.set(key, { ...row, attempts: row.attempts + 1, leaseUntil, updatedAt: stamp });
+      const stamp = clock.now();
+      const key = deliveryKey(userId, dedupeKey, channel);
+      const row = deliveries.get(key);
+      const leaseUntil = new Date(now.getTime() + leaseMs);
+      if (row === undefined) {
+        deliveries.set(key, {
+          userId,
+          dedupeKey,
+          channel,
+          status: 'pending',
+          attempts: 1,
+          leaseUntil,
+          lastError: null,
+          createdAt: stamp,
+          updatedAt: stamp,
+          deliveredAt: null,
+        });
         return 'claimed';
-      });
+      }
+      if (row.status === 'delivered') return 'delivered';
+      if (row.status === 'failed') return 'failed';
+      if (row.leaseUntil !== null && row.leaseUntil.getTime() > now.getTime()) return 'in_progress';
+      deliveries.set(key, { ...row, attempts: row.attempts + 1, leaseUntil, updatedAt: stamp });
+      return 'claimed';
     },
     async markDelivered(userId, dedupeKey, channel, at) {
       update(userId, dedupeKey, channel, (row) =>
@@ -76,7 +79,7 @@ export function createMemoryDeliveries(context: MemoryContext): DeliveryReposito
       );
     },
     async list(userId, options = {}) {
-      const rows = [...read().deliveries.values()]
+      const rows = [...deliveries.values()]
         .filter(
           (row) => row.userId === userId && (options.status === undefined || row.status === options.status),
         )

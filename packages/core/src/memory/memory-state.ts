@@ -1,4 +1,3 @@
-import type { Delivery } from '../ports/store.js';
 import type { Account } from '../schemas/account.js';
 import type { Budget } from '../schemas/budget.js';
 import type { Category } from '../schemas/category.js';
@@ -35,8 +34,6 @@ export interface MemoryState {
   goalMilestones: Set<string>;
   contributions: Map<string, GoalContribution>;
   notifications: Map<string, Notification>;
-  /** Keyed by `deliveryKey(userId, dedupeKey, channel)`. */
-  deliveries: Map<string, Delivery>;
 }
 
 export function createMemoryState(): MemoryState {
@@ -53,7 +50,6 @@ export function createMemoryState(): MemoryState {
     goalMilestones: new Set(),
     contributions: new Map(),
     notifications: new Map(),
-    deliveries: new Map(),
   };
 }
 

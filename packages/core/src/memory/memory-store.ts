@@ -55,7 +55,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     budgets: createMemoryBudgets(context),
     goals: createMemoryGoals(context),
     notifications: createMemoryNotifications(context),
-    deliveries: createMemoryDeliveries(context),
+    deliveries: createMemoryDeliveries(clock),
     async applySyncBatch(batch) {
       return context.write((draft, now) => applySyncBatch(draft, batch, now, newId));
     },
