@@ -1,5 +1,21 @@
-// The example server arrives with its issue (Hono + PGlite + the Plaid sandbox + the dashboard).
-// Until then `pnpm start` says so instead of failing.
-console.log(
-  'finkit example server: not built yet. It will serve the REST API, WebSocket and dashboard here.',
-);
+import { readConfig } from './read-config.js';
+import { startExampleServer } from './start-example-server.js';
+
+const config = readConfig(process.env);
+const started = Date.now();
+const server = await startExampleServer(config);
+console.log(`finkit example server listening on ${server.url} (ready in ${Date.now() - started} ms)`);
+console.log(`Data: ${config.dataDir}`);
+console.log(`Demo token: ${server.demoToken}`);
+console.log(`Try: curl -H "Authorization: Bearer <token>" ${server.url}/accounts`);
+
+let stopping = false;
+async function stop(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`${signal}: stopping`);
+  await server.close();
+  process.exit(0);
+}
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('SIGTERM', () => void stop('SIGTERM'));

@@ -1,4 +1,6 @@
 export { createEmbeddedStore, type EmbeddedStoreOptions } from './create-embedded-store.js';
+export { createPgBossJobRunner, type PgBossJobRunnerOptions } from './create-pg-boss-job-runner.js';
+export { createPgEventBus, type PgEventBusOptions } from './create-pg-event-bus.js';
 export { createPostgresStore, type PostgresStoreOptions } from './create-postgres-store.js';
 export { createVectorIndex } from './create-vector-index.js';
 export type { Database } from './database.js';

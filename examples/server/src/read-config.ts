@@ -1,0 +1,61 @@
+import { resolve } from 'node:path';
+
+/** Everything the example server reads from its environment; each part has an embedded default. */
+export interface ExampleServerConfig {
+  port: number;
+  host: string;
+  /** Where PGlite, the demo's keys and the sandbox's state live. */
+  dataDir: string;
+  /** PostgreSQL (with pg-boss and LISTEN/NOTIFY) instead of embedded PGlite. */
+  databaseUrl: string | null;
+  /** Real Plaid (or any Plaid-compatible server) instead of the in-process sandbox. */
+  plaid: {
+    clientId: string;
+    secret: string;
+    environment: 'sandbox' | 'production' | null;
+    basePath: string | null;
+  } | null;
+  plaidWebhookUrl: string | null;
+  embedder: 'bundled' | 'none';
+  /** Seed of the in-process sandbox's data. */
+  sandboxSeed: number;
+}
+
+function integer(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  if (!/^\d+$/.test(value)) throw new Error(`${name} must be a whole number, got ${JSON.stringify(value)}`);
+  return Number(value);
+}
+
+export function readConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): ExampleServerConfig {
+  const plaidEnv = env.PLAID_ENV ?? 'sandbox';
+  const hasPlaid = Boolean(env.PLAID_CLIENT_ID || env.PLAID_SECRET);
+  if (hasPlaid && !(env.PLAID_CLIENT_ID && env.PLAID_SECRET)) {
+    throw new Error('Set both PLAID_CLIENT_ID and PLAID_SECRET, or neither to use the built-in sandbox');
+  }
+  const isUrl = /^https?:\/\//.test(plaidEnv);
+  if (!isUrl && plaidEnv !== 'sandbox' && plaidEnv !== 'production') {
+    throw new Error(`PLAID_ENV must be sandbox, production or a URL, got ${JSON.stringify(plaidEnv)}`);
+  }
+  const embedder = env.FINKIT_EMBEDDER ?? 'bundled';
+  if (embedder !== 'bundled' && embedder !== 'none') {
+    throw new Error(`FINKIT_EMBEDDER must be bundled or none, got ${JSON.stringify(embedder)}`);
+  }
+  return {
+    port: integer('PORT', env.PORT, 3000),
+    host: env.HOST ?? '127.0.0.1',
+    dataDir: resolve(cwd, env.FINKIT_DATA_DIR ?? '.finkit-data'),
+    databaseUrl: env.DATABASE_URL || null,
+    plaid: hasPlaid
+      ? {
+          clientId: env.PLAID_CLIENT_ID ?? '',
+          secret: env.PLAID_SECRET ?? '',
+          environment: isUrl ? null : (plaidEnv as 'sandbox' | 'production'),
+          basePath: isUrl ? plaidEnv : null,
+        }
+      : null,
+    plaidWebhookUrl: env.PLAID_WEBHOOK_URL || null,
+    embedder,
+    sandboxSeed: integer('FINKIT_SANDBOX_SEED', env.FINKIT_SANDBOX_SEED, 42),
+  };
+}
