@@ -21,7 +21,7 @@ import { matchKeywords } from './keyword-categories.js';
 import { createMemoryLearnerStateStore, type LearnerStateStore } from './learner-state-store.js';
 import { lookupMerchant } from './merchant-knowledge.js';
 import { type NormalizedMerchant, normalizeMerchant } from './normalize-merchant.js';
-import { mapPfc } from './pfc-category-map.js';
+import { mapPfc, pfcConfidence } from './pfc-category-map.js';
 import { textFeatures } from './text-features.js';
 
 /** A transaction to categorize: a stored one, or one arriving from the provider. */
@@ -132,7 +132,6 @@ export interface Categorizer {
   applyRuleToHistory(userId: string, ruleId: string): Promise<Transaction[]>;
 }
 
-const confidenceByLevel: Record<string, number> = { VERY_HIGH: 0.95, HIGH: 0.85, MEDIUM: 0.6, LOW: 0.3 };
 const KNOWLEDGE_CONFIDENCE = 0.85;
 const KEYWORD_CONFIDENCE = 0.6;
 const PAGE = 1000;
@@ -285,7 +284,7 @@ export function createCategorizer(options: CategorizerOptions): Categorizer {
         candidates.push({
           categoryId: provided,
           signal: 'provider',
-          confidence: confidenceByLevel[pfc.confidenceLevel ?? ''] ?? 0.7,
+          confidence: pfcConfidence(pfc.confidenceLevel, 0.7),
           explanation: `Plaid: ${pfc.detailed || pfc.primary}`,
         });
       }

@@ -48,3 +48,16 @@ export function mapPfc(primary: string, detailed: string | null): DefaultCategor
   }
   return pfcPrimaryCategories[primary] ?? null;
 }
+
+// Plaid's confidence levels as numbers on finkit's 0..1 scale.
+const confidenceByLevel: Readonly<Record<string, number>> = {
+  VERY_HIGH: 0.95,
+  HIGH: 0.85,
+  MEDIUM: 0.6,
+  LOW: 0.3,
+};
+
+/** How far to trust a PFC value, from Plaid's `confidence_level`; `fallback` when it sent none. */
+export function pfcConfidence(level: string | null, fallback: number): number {
+  return confidenceByLevel[level ?? ''] ?? fallback;
+}

@@ -1,5 +1,6 @@
+import { mapPfc, pfcConfidence } from '../categorize/pfc-category-map.js';
 import type { ProviderTransaction } from '../ports/bank-provider.js';
-import { type DefaultCategoryId, UNCATEGORIZED } from '../schemas/category.js';
+import { UNCATEGORIZED } from '../schemas/category.js';
 import type { FieldSource } from '../schemas/common.js';
 
 export interface CategorizeInput {
@@ -26,44 +27,17 @@ export type Categorize = (input: CategorizeInput) => CategorizeResult | Promise<
  */
 export type CategorizeMany = (inputs: readonly CategorizeInput[]) => Promise<CategorizeResult[]>;
 
-// Plaid PFC primaries (v1 and v2 share these names) onto the default categories. The real
-// categorizer (rules, learning, embeddings) replaces this hook; this only keeps a fresh install useful.
-const byPrimary: Record<string, DefaultCategoryId> = {
-  INCOME: 'income',
-  TRANSFER_IN: 'transfer',
-  TRANSFER_OUT: 'transfer',
-  LOAN_PAYMENTS: 'transfer',
-  BANK_FEES: 'bills_and_utilities',
-  ENTERTAINMENT: 'entertainment',
-  FOOD_AND_DRINK: 'food_and_dining',
-  GENERAL_MERCHANDISE: 'shopping',
-  HOME_IMPROVEMENT: 'shopping',
-  MEDICAL: 'healthcare',
-  PERSONAL_CARE: 'personal_care',
-  GENERAL_SERVICES: 'bills_and_utilities',
-  GOVERNMENT_AND_NON_PROFIT: 'bills_and_utilities',
-  TRANSPORTATION: 'transportation',
-  TRAVEL: 'travel',
-  RENT_AND_UTILITIES: 'bills_and_utilities',
-};
-
-const confidenceByLevel: Record<string, number> = {
-  VERY_HIGH: 0.95,
-  HIGH: 0.85,
-  MEDIUM: 0.6,
-  LOW: 0.3,
-};
-
 /** Uses the provider's category when it names a known primary; otherwise `uncategorized`. */
 export const defaultCategorize: Categorize = ({ transaction }) => {
   const pfc = transaction.providerCategory;
-  const mapped = pfc ? byPrimary[pfc.primary] : undefined;
+  // Keeps a fresh install useful; the categorizer (rules, learning, embeddings) replaces this hook.
+  const mapped = pfc ? mapPfc(pfc.primary, pfc.detailed) : null;
   if (!pfc || !mapped) {
     return { categoryId: UNCATEGORIZED, confidence: 0, explanation: 'No category yet', source: 'provider' };
   }
   return {
     categoryId: mapped,
-    confidence: confidenceByLevel[pfc.confidenceLevel ?? ''] ?? 0.5,
+    confidence: pfcConfidence(pfc.confidenceLevel, 0.5),
     explanation: `Plaid: ${pfc.detailed || pfc.primary}`,
     source: 'provider',
   };
