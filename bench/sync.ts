@@ -6,12 +6,13 @@
 import { performance } from 'node:perf_hooks';
 import {
   type BankProvider,
-  type Categorize,
+  type CategorizeMany,
+  createCategorizer,
   createMemoryEventBus,
   createMemoryStore,
+  createSyncCategorize,
   createSyncEngine,
   createTokenCipher,
-  defaultCategorize,
   generateTokenKey,
   type Store,
 } from '@finkit/core';
@@ -71,12 +72,11 @@ async function runOnce(factory: StoreFactory) {
   const categorizeTime = { ms: 0 };
   const storeTime = { ms: 0 };
   const provider: BankProvider = { ...plaid, syncTransactions: timed(plaid.syncTransactions, providerTime) };
-  const categorize: Categorize = (input) => {
-    const start = performance.now();
-    const result = defaultCategorize(input);
-    categorizeTime.ms += performance.now() - start;
-    return result;
-  };
+  // The categorizer createFinkit wires by default (rules, learning, Plaid, merchant table).
+  const categorizeMany = timed(
+    createSyncCategorize(createCategorizer({ store }), store),
+    categorizeTime,
+  ) as CategorizeMany;
   const instrumented: Store = Object.create(store, {
     applySyncBatch: { value: timed(store.applySyncBatch.bind(store), storeTime) },
   });
@@ -85,7 +85,7 @@ async function runOnce(factory: StoreFactory) {
     provider,
     cipher: createTokenCipher({ keys: { k: generateTokenKey() }, primaryKeyId: 'k' }),
     events: createMemoryEventBus(),
-    categorize,
+    categorizeMany,
     options: { daysRequested: 730 },
   });
 

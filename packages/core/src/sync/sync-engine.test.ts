@@ -519,12 +519,10 @@ describe('createSyncEngine: embeddings', () => {
     expect(hits.map((h) => h.transaction.providerTransactionId)).toEqual(['c1']);
     // A modification that leaves the text alone is not embedded again.
     calls.length = 0;
-    ctx.scripted
-      .item('a')
-      .log.push({
-        kind: 'modified',
-        txn: txn('c1', -500, { description: 'SQ *BLUE BOTTLE COFFEE OAKLAND CA' }),
-      });
+    ctx.scripted.item('a').log.push({
+      kind: 'modified',
+      txn: txn('c1', -500, { description: 'SQ *BLUE BOTTLE COFFEE OAKLAND CA' }),
+    });
     const [connection] = await ctx.store.connections.list('u1');
     await ctx.engine.syncConnection('u1', connection!.id);
     expect(calls.flat()).toEqual([]);
