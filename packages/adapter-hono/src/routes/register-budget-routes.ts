@@ -1,15 +1,8 @@
 import { budgetSchema, type Finkit, newBudgetSchema } from '@finkit/core';
 import { createRoute, z } from '@hono/zod-openapi';
-import {
-  errorResponses,
-  idParams,
-  itemsOf,
-  jsonBody,
-  jsonResponse,
-  noContent,
-  security,
-} from '../api-schemas.js';
+import { errorResponses, idParams, jsonResponse, security } from '../api-schemas.js';
 import type { FinkitApp } from './finkit-app.js';
+import { registerCrudRoutes } from './register-crud-routes.js';
 
 const tags = ['Budgets'];
 
@@ -40,73 +33,21 @@ const progressQuery = z.object({
 });
 
 export function registerBudgetRoutes(app: FinkitApp, finkit: Finkit): void {
-  app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/budgets',
-      tags,
-      security,
-      summary: 'The user’s budgets',
-      responses: { 200: jsonResponse(itemsOf(budgetSchema), 'Budgets'), ...errorResponses },
-    }),
-    async (c) => c.json({ items: await finkit.budgets.list(c.get('userId')) }, 200),
-  );
-
-  app.openapi(
-    createRoute({
-      method: 'post',
-      path: '/budgets',
-      tags,
-      security,
-      summary: 'Create a budget',
-      request: { body: jsonBody(newBudgetSchema) },
-      responses: { 201: jsonResponse(budgetSchema, 'Created'), ...errorResponses },
-    }),
-    async (c) => c.json(await finkit.budgets.create(c.get('userId'), c.req.valid('json')), 201),
-  );
-
-  app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/budgets/{id}',
-      tags,
-      security,
-      summary: 'One budget',
-      request: { params: idParams },
-      responses: { 200: jsonResponse(budgetSchema, 'Budget'), ...errorResponses },
-    }),
-    async (c) => c.json(await finkit.budgets.get(c.get('userId'), c.req.valid('param').id), 200),
-  );
-
-  app.openapi(
-    createRoute({
-      method: 'put',
-      path: '/budgets/{id}',
-      tags,
-      security,
+  registerCrudRoutes(app, {
+    tag: 'Budgets',
+    noun: 'Budget',
+    path: '/budgets',
+    item: budgetSchema,
+    input: newBudgetSchema,
+    list: { summary: 'The user’s budgets', run: (userId) => finkit.budgets.list(userId) },
+    create: { summary: 'Create a budget', run: (userId, input) => finkit.budgets.create(userId, input) },
+    get: { summary: 'One budget', run: (userId, id) => finkit.budgets.get(userId, id) },
+    replace: {
       summary: 'Replace a budget (omitted fields take their defaults; the currency cannot change)',
-      request: { params: idParams, body: jsonBody(newBudgetSchema) },
-      responses: { 200: jsonResponse(budgetSchema, 'Replaced'), ...errorResponses },
-    }),
-    async (c) =>
-      c.json(await finkit.budgets.update(c.get('userId'), c.req.valid('param').id, c.req.valid('json')), 200),
-  );
-
-  app.openapi(
-    createRoute({
-      method: 'delete',
-      path: '/budgets/{id}',
-      tags,
-      security,
-      summary: 'Delete a budget',
-      request: { params: idParams },
-      responses: { 204: noContent, ...errorResponses },
-    }),
-    async (c) => {
-      await finkit.budgets.delete(c.get('userId'), c.req.valid('param').id);
-      return c.body(null, 204);
+      run: (userId, id, input) => finkit.budgets.update(userId, id, input),
     },
-  );
+    delete: { summary: 'Delete a budget', run: (userId, id) => finkit.budgets.delete(userId, id) },
+  });
 
   app.openapi(
     createRoute({

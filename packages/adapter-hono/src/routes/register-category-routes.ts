@@ -4,13 +4,13 @@ import {
   errorResponses,
   idParam,
   idParams,
-  itemsOf,
   jsonBody,
   jsonResponse,
   noContent,
   security,
 } from '../api-schemas.js';
 import type { FinkitApp } from './finkit-app.js';
+import { registerCrudRoutes } from './register-crud-routes.js';
 
 const tags = ['Categories'];
 
@@ -22,30 +22,20 @@ const deleteQuery = z.object({
 });
 
 export function registerCategoryRoutes(app: FinkitApp, finkit: Finkit): void {
-  app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/categories',
-      tags,
-      security,
+  // A category is renamed rather than replaced, and deleting one reassigns what it held,
+  // so those routes are this module's own.
+  registerCrudRoutes(app, {
+    tag: 'Categories',
+    noun: 'Category',
+    path: '/categories',
+    item: categorySchema,
+    input: newCategorySchema,
+    list: {
       summary: 'The default categories and the user’s own',
-      responses: { 200: jsonResponse(itemsOf(categorySchema), 'Categories'), ...errorResponses },
-    }),
-    async (c) => c.json({ items: await finkit.categories.list(c.get('userId')) }, 200),
-  );
-
-  app.openapi(
-    createRoute({
-      method: 'post',
-      path: '/categories',
-      tags,
-      security,
-      summary: 'Create a category',
-      request: { body: jsonBody(newCategorySchema) },
-      responses: { 201: jsonResponse(categorySchema, 'Created'), ...errorResponses },
-    }),
-    async (c) => c.json(await finkit.categories.create(c.get('userId'), c.req.valid('json')), 201),
-  );
+      run: (userId) => finkit.categories.list(userId),
+    },
+    create: { summary: 'Create a category', run: (userId, input) => finkit.categories.create(userId, input) },
+  });
 
   app.openapi(
     createRoute({

@@ -6,16 +6,9 @@ import {
   newGoalSchema,
 } from '@finkit/core';
 import { createRoute, z } from '@hono/zod-openapi';
-import {
-  errorResponses,
-  idParams,
-  itemsOf,
-  jsonBody,
-  jsonResponse,
-  noContent,
-  security,
-} from '../api-schemas.js';
+import { errorResponses, idParams, itemsOf, jsonBody, jsonResponse, security } from '../api-schemas.js';
 import type { FinkitApp } from './finkit-app.js';
+import { registerCrudRoutes } from './register-crud-routes.js';
 
 const tags = ['Goals'];
 
@@ -45,73 +38,24 @@ const projectionQuery = z.object({
 });
 
 export function registerGoalRoutes(app: FinkitApp, finkit: Finkit): void {
-  app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/goals',
-      tags,
-      security,
-      summary: 'The user’s savings goals',
-      responses: { 200: jsonResponse(itemsOf(goalSchema), 'Goals'), ...errorResponses },
-    }),
-    async (c) => c.json({ items: await finkit.goals.list(c.get('userId')) }, 200),
-  );
-
-  app.openapi(
-    createRoute({
-      method: 'post',
-      path: '/goals',
-      tags,
-      security,
-      summary: 'Create a goal',
-      request: { body: jsonBody(newGoalSchema) },
-      responses: { 201: jsonResponse(goalSchema, 'Created'), ...errorResponses },
-    }),
-    async (c) => c.json(await finkit.goals.create(c.get('userId'), c.req.valid('json')), 201),
-  );
-
-  app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/goals/{id}',
-      tags,
-      security,
-      summary: 'One goal',
-      request: { params: idParams },
-      responses: { 200: jsonResponse(goalSchema, 'Goal'), ...errorResponses },
-    }),
-    async (c) => c.json(await finkit.goals.get(c.get('userId'), c.req.valid('param').id), 200),
-  );
-
-  app.openapi(
-    createRoute({
-      method: 'put',
-      path: '/goals/{id}',
-      tags,
-      security,
+  registerCrudRoutes(app, {
+    tag: 'Goals',
+    noun: 'Goal',
+    path: '/goals',
+    item: goalSchema,
+    input: newGoalSchema,
+    list: { summary: 'The user’s savings goals', run: (userId) => finkit.goals.list(userId) },
+    create: { summary: 'Create a goal', run: (userId, input) => finkit.goals.create(userId, input) },
+    get: { summary: 'One goal', run: (userId, id) => finkit.goals.get(userId, id) },
+    replace: {
       summary: 'Replace a goal (omitted fields take their defaults)',
-      request: { params: idParams, body: jsonBody(newGoalSchema) },
-      responses: { 200: jsonResponse(goalSchema, 'Replaced'), ...errorResponses },
-    }),
-    async (c) =>
-      c.json(await finkit.goals.update(c.get('userId'), c.req.valid('param').id, c.req.valid('json')), 200),
-  );
-
-  app.openapi(
-    createRoute({
-      method: 'delete',
-      path: '/goals/{id}',
-      tags,
-      security,
-      summary: 'Delete a goal and its contributions',
-      request: { params: idParams },
-      responses: { 204: noContent, ...errorResponses },
-    }),
-    async (c) => {
-      await finkit.goals.delete(c.get('userId'), c.req.valid('param').id);
-      return c.body(null, 204);
+      run: (userId, id, input) => finkit.goals.update(userId, id, input),
     },
-  );
+    delete: {
+      summary: 'Delete a goal and its contributions',
+      run: (userId, id) => finkit.goals.delete(userId, id),
+    },
+  });
 
   app.openapi(
     createRoute({
