@@ -5,7 +5,7 @@ import type { MemoryState } from './memory-state.js';
 /** What every memory repository shares: the current snapshot, the write step and ids. */
 export interface MemoryContext {
   read(): MemoryState;
-  /** Runs `fn` on a copy of the state and keeps the copy only if `fn` returns: all or nothing. */
+  /** Runs `fn` on the state, undoing its changes if it throws: all or nothing. */
   write<T>(fn: (draft: MemoryState, now: Date) => T): T;
   newId(): string;
 }

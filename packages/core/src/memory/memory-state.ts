@@ -14,8 +14,8 @@ export interface StoredEmbedding {
 }
 
 /**
- * Everything the memory store holds. Rows are never mutated in place: a write replaces them, so a
- * shallow copy of the maps is a snapshot, and a write that throws leaves the last snapshot intact.
+ * Everything the memory store holds. Rows are never mutated in place: a write replaces them, so
+ * undoing a write only has to put the old row objects back.
  */
 export interface MemoryState {
   connections: Map<string, Connection>;
@@ -38,50 +38,101 @@ export interface MemoryState {
 
 export function createMemoryState(): MemoryState {
   return {
-    connections: new Map(),
-    accounts: new Map(),
-    transactions: new Map(),
-    embeddings: new Map(),
-    rules: new Map(),
-    categories: new Map(),
-    budgets: new Map(),
-    thresholdCrossings: new Set(),
-    goals: new Map(),
-    goalMilestones: new Set(),
-    contributions: new Map(),
-    notifications: new Map(),
+    connections: new JournaledMap(),
+    accounts: new JournaledMap(),
+    transactions: new JournaledMap(),
+    embeddings: new JournaledMap(),
+    rules: new JournaledMap(),
+    categories: new JournaledMap(),
+    budgets: new JournaledMap(),
+    thresholdCrossings: new JournaledSet(),
+    goals: new JournaledMap(),
+    goalMilestones: new JournaledSet(),
+    contributions: new JournaledMap(),
+    notifications: new JournaledMap(),
   };
 }
 
+type Undo = () => void;
+
 /**
- * A draft of `state` whose collections are copied the first time a write touches them, so a
- * write to one small collection never pays for copying 100,000 transactions. `commit()` gives
- * the next snapshot: touched collections replaced, the rest shared with the previous one.
+ * A Map that, during a write, records how to undo each change. Writes then cost what they change,
+ * not the size of the store, and a write that throws is rolled back to exactly what it found.
  */
-export function draftMemoryState(state: MemoryState): { draft: MemoryState; commit(): MemoryState } {
-  const copies = new Map<keyof MemoryState, unknown>();
-  const draft = {} as MemoryState;
-  for (const key of Object.keys(state) as (keyof MemoryState)[]) {
-    Object.defineProperty(draft, key, {
-      enumerable: true,
-      get() {
-        if (!copies.has(key)) {
-          const original = state[key];
-          copies.set(
-            key,
-            original instanceof Map
-              ? new Map(original as Map<string, unknown>)
-              : new Set(original as Set<string>),
-          );
-        }
-        return copies.get(key);
-      },
-    });
+export class JournaledMap<K, V> extends Map<K, V> {
+  // Not a private field: Map's constructor may call `set` before subclass fields exist.
+  journal: Undo[] | null = null;
+
+  override set(key: K, value: V): this {
+    if (this.journal) {
+      const had = super.has(key);
+      const old = super.get(key) as V;
+      this.journal.push(had ? () => super.set(key, old) : () => super.delete(key));
+    }
+    return super.set(key, value);
   }
-  return {
-    draft,
-    commit: () => Object.assign({ ...state }, Object.fromEntries(copies)) as MemoryState,
-  };
+
+  override delete(key: K): boolean {
+    if (this.journal && super.has(key)) {
+      const old = super.get(key) as V;
+      this.journal.push(() => super.set(key, old));
+    }
+    return super.delete(key);
+  }
+
+  override clear(): void {
+    if (this.journal) {
+      const entries = [...super.entries()];
+      this.journal.push(() => {
+        for (const [key, value] of entries) super.set(key, value);
+      });
+    }
+    super.clear();
+  }
+}
+
+/** The Set counterpart of `JournaledMap`. */
+export class JournaledSet<T> extends Set<T> {
+  journal: Undo[] | null = null;
+
+  override add(value: T): this {
+    if (this.journal && !super.has(value)) this.journal.push(() => super.delete(value));
+    return super.add(value);
+  }
+
+  override delete(value: T): boolean {
+    if (this.journal && super.has(value)) this.journal.push(() => super.add(value));
+    return super.delete(value);
+  }
+
+  override clear(): void {
+    if (this.journal) {
+      const values = [...super.values()];
+      this.journal.push(() => {
+        for (const value of values) super.add(value);
+      });
+    }
+    super.clear();
+  }
+}
+
+/**
+ * Runs `fn` as one all-or-nothing write: every change is journaled, and when `fn` throws the
+ * journal is replayed backwards. Writes never await, so no reader sees a half-done write.
+ */
+export function writeAtomically<T>(state: MemoryState, fn: () => T): T {
+  const journal: Undo[] = [];
+  const collections = Object.values(state) as (JournaledMap<unknown, unknown> | JournaledSet<unknown>)[];
+  for (const collection of collections) collection.journal = journal;
+  try {
+    return fn();
+  } catch (error) {
+    for (const collection of collections) collection.journal = null;
+    for (let i = journal.length - 1; i >= 0; i--) journal[i]!();
+    throw error;
+  } finally {
+    for (const collection of collections) collection.journal = null;
+  }
 }
 
 export const embeddingKey = (transactionId: string, model: string): string =>

@@ -15,7 +15,7 @@ import { createMemoryDeliveries } from './memory-deliveries.js';
 import { createMemoryGoals } from './memory-goals.js';
 import { createMemoryNotifications } from './memory-notifications.js';
 import { createMemoryRules } from './memory-rules.js';
-import { createMemoryState, draftMemoryState, embeddingKey, type MemoryState } from './memory-state.js';
+import { createMemoryState, embeddingKey, type MemoryState, writeAtomically } from './memory-state.js';
 import { createMemoryTransactions } from './memory-transactions.js';
 
 export interface MemoryStoreOptions {
@@ -27,20 +27,17 @@ export interface MemoryStoreOptions {
 
 /**
  * The reference Store: everything in one process's memory, gone when it exits. Each write works
- * on a copy of the collections it touches and swaps it in when it succeeds, so a throw writes nothing; no write
+ * in place with a journal of its changes and is undone when it throws, so a throw writes nothing; no write
  * awaits, so writes never interleave.
  */
 export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
   const clock = options.clock ?? systemClock;
   const newId = options.idGenerator ?? (() => globalThis.crypto.randomUUID());
-  let state = createMemoryState();
+  const state = createMemoryState();
   const context: MemoryContext = {
     read: () => state,
     write(fn) {
-      const { draft, commit } = draftMemoryState(state);
-      const result = fn(draft, clock.now());
-      state = commit();
-      return result;
+      return writeAtomically(state, () => fn(state, clock.now()));
     },
     newId,
   };
