@@ -37,7 +37,7 @@ export async function seedDemoUser(input: {
   const savings = accounts.find((a) => a.subtype === 'savings');
   await finkit.goals.create(userId, {
     name: 'Emergency fund',
-    targetAmount: 2_000_000,
+    targetAmount: 5_000_000,
     currency: 'USD',
     targetDate: `${Number(sandbox.today().slice(0, 4)) + 2}-12-31`,
     ...(savings ? { linkedAccountId: savings.id } : { startingAmount: 250_000 }),

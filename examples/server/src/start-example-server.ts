@@ -25,9 +25,9 @@ import { Hono } from 'hono';
 import { sign } from 'hono/jwt';
 import pg from 'pg';
 import { WebSocketServer } from 'ws';
+import { createDashboardRoutes } from './create-dashboard-routes.js';
 import { createDemoRoutes } from './create-demo-routes.js';
 import { openDemoState } from './demo-state.js';
-import { homePage } from './home-page.js';
 import type { ExampleServerConfig } from './read-config.js';
 import { seedDemoUser } from './seed-demo-user.js';
 
@@ -159,8 +159,9 @@ export async function startExampleServer(config: ExampleServerConfig): Promise<E
     closers.push(async () => websocket.close());
     const authenticate = bearerJwtAuthenticate({ secret: state.jwtSecret });
     const api = createFinkitApp(finkit, { authenticate, websocket });
+    const demoToken = await sign({ sub: DEMO_USER }, state.jwtSecret, 'HS256');
     const app = new Hono();
-    app.get('/', (c) => c.html(homePage()));
+    app.route('/', await createDashboardRoutes({ finkit, authenticate, demoToken, demo: sandbox !== null }));
     if (sandbox) app.route('/demo', createDemoRoutes({ sandbox, demo, authenticate, webhookUrl }));
     app.route('/', api);
     handler = (request, env) => app.fetch(request, env as object);
@@ -169,7 +170,6 @@ export async function startExampleServer(config: ExampleServerConfig): Promise<E
     // Catch up with anything a missed webhook left behind (also after a restart).
     await finkit.sync.syncAll();
 
-    const demoToken = await sign({ sub: DEMO_USER }, state.jwtSecret, 'HS256');
     const idle = async () => {
       await finkit.context.jobs?.idle();
       await finkit.idle();

@@ -1,0 +1,202 @@
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readConfig } from '../src/read-config.js';
+import { type ExampleServer, startExampleServer } from '../src/start-example-server.js';
+
+// The dashboard in headless Chromium against a real example server (PGlite, in-process sandbox,
+// webhooks, WebSocket). The tests share one server and run in order: each leaves data the next
+// may see, and none depends on another having passed.
+
+const screenshotPath = new URL('../test-results/dashboard.png', import.meta.url);
+const wait = { timeout: 60_000 };
+let server: ExampleServer;
+let browser: Browser;
+let dataDir: string;
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'finkit-dashboard-'));
+  [server, browser] = await Promise.all([
+    startExampleServer(readConfig({ PORT: '0', FINKIT_DATA_DIR: dataDir, FINKIT_EMBEDDER: 'none' })),
+    chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      // playwright gives each launch a fresh temporary --user-data-dir.
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    }),
+  ]);
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
+  const response = await fetch(`${server.url}${path}`, {
+    ...init,
+    headers: { authorization: `Bearer ${server.demoToken}`, 'content-type': 'application/json' },
+  });
+  expect(response.status, `${path}: ${response.status}`).toBeLessThan(300);
+  return (await response.json()) as T;
+}
+
+/** A page showing the dashboard with its data loaded and the live connection open. */
+async function openDashboard(): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(server.url);
+  await page.waitForSelector('body[data-ready="true"]', wait);
+  await page.waitForSelector('[data-live="open"]', wait);
+  expect(errors).toEqual([]);
+  return page;
+}
+
+async function rowIds(page: Page): Promise<string[]> {
+  return page.$$eval('[data-testid="transactions"] tr', (rows) =>
+    rows.map((row) => row.getAttribute('data-transaction-id') ?? ''),
+  );
+}
+
+describe('the dashboard', () => {
+  it('shows the demo accounts, transactions, budgets and goal, and saves a screenshot', async () => {
+    const page = await openDashboard();
+    try {
+      const accounts = page.locator('[data-testid="accounts"]');
+      for (const name of ['Plaid Checking', 'Plaid Saving', 'Plaid Credit Card']) {
+        await accounts.getByText(name).waitFor(wait);
+      }
+      await accounts.getByText('First Platypus Bank').waitFor(wait);
+      expect(await accounts.locator('.status').first().textContent()).toBe('active');
+      expect((await rowIds(page)).length).toBeGreaterThan(50);
+      // Amounts are formatted by core's formatMoney: a dollar sign and exactly two decimals.
+      expect(await page.locator('[data-testid="transactions"] td.amount').first().textContent()).toMatch(
+        /^-?\$[\d,]+\.\d\d$/,
+      );
+      await page.locator('[data-testid="budgets"] [role="progressbar"]').nth(1).waitFor(wait);
+      expect(await page.locator('[data-testid="budgets"] .threshold').count()).toBeGreaterThan(0);
+      await page.locator('[data-testid="goals"] svg.chart path.projection').waitFor(wait);
+
+      await mkdir(new URL('.', screenshotPath), { recursive: true });
+      await page.screenshot({ path: screenshotPath.pathname });
+      const png = await readFile(screenshotPath);
+      expect(png.length).toBeGreaterThan(10_000);
+      expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    } finally {
+      await page.close();
+    }
+  }, 120_000);
+
+  it('says plainly that search by meaning is off when the server has no embedder', async () => {
+    const page = await openDashboard();
+    try {
+      await page.getByLabel('Search by meaning').fill('coffee');
+      await page.locator('[data-testid="search"] button').click();
+      const message = page.locator('[data-testid="transactions-message"]');
+      await message.getByText('Search by meaning is off').waitFor(wait);
+      expect(await message.textContent()).toContain('FINKIT_EMBEDDER=none');
+    } finally {
+      await page.close();
+    }
+  }, 60_000);
+
+  it('links a second bank through the sandbox and shows its accounts', async () => {
+    const page = await openDashboard();
+    try {
+      const before = await page.locator('[data-testid="accounts"] .account').count();
+      await page.getByRole('button', { name: 'Link a bank' }).click();
+      await page.getByRole('button', { name: 'Tartan Bank' }).click();
+      const accounts = page.locator('[data-testid="accounts"]');
+      await accounts.locator('.connection', { hasText: 'Tartan Bank' }).waitFor(wait);
+      expect(await accounts.locator('.connection').count()).toBe(2);
+      expect(await accounts.locator('.account').count()).toBeGreaterThan(before);
+      const { items } = await api<{ items: unknown[] }>('/accounts');
+      expect(items.length).toBe(await accounts.locator('.account').count());
+    } finally {
+      await page.close();
+    }
+  }, 120_000);
+
+  it('saves a category edit as the user’s, and it survives a reload', async () => {
+    const page = await openDashboard();
+    try {
+      const row = page.locator('[data-testid="transactions"] tr').first();
+      const id = (await row.getAttribute('data-transaction-id')) ?? '';
+      const select = row.locator('select.category');
+      const current = await select.inputValue();
+      const options = await select
+        .locator('option')
+        .evaluateAll((all) => all.map((o) => (o as HTMLOptionElement).value));
+      const target = options.find((value) => value !== current && value !== '') ?? '';
+      await select.selectOption(target);
+      const edited = page.locator(`tr[data-transaction-id="${id}"]`);
+      await edited.locator('[data-testid="category-source"]', { hasText: 'user' }).waitFor(wait);
+
+      await page.reload();
+      await page.waitForSelector('body[data-ready="true"]', wait);
+      expect(await edited.locator('select.category').inputValue()).toBe(target);
+      expect(await edited.locator('[data-testid="category-source"]').textContent()).toBe('user');
+      const stored = await api<{ categoryId: string; sources: { categoryId?: string } }>(
+        `/transactions/${id}`,
+      );
+      expect(stored).toMatchObject({ categoryId: target, sources: { categoryId: 'user' } });
+    } finally {
+      await page.close();
+    }
+  }, 60_000);
+
+  it('shows a transaction that arrives after “advance” without a reload', async () => {
+    const page = await openDashboard();
+    try {
+      const before = new Set(await rowIds(page));
+      // A reload would lose this; it must still be there when the new row shows.
+      await page.evaluate(() => {
+        document.body.dataset.sameDocument = 'yes';
+      });
+      await page.getByTestId('advance').click();
+      const arrived = page.locator('[data-testid="transactions"] tr.new').first();
+      await arrived.waitFor(wait);
+      expect(before.has((await arrived.getAttribute('data-transaction-id')) ?? '')).toBe(false);
+      expect(await page.evaluate(() => document.body.dataset.sameDocument)).toBe('yes');
+    } finally {
+      await page.close();
+    }
+  }, 120_000);
+
+  it('pops up a budget alert when advancing crosses a budget’s threshold', async () => {
+    const page = await openDashboard();
+    try {
+      const { today } = await api<{ today: string }>('/demo/institutions');
+      await api('/budgets', {
+        method: 'POST',
+        body: JSON.stringify({
+          name: 'Tiny test budget',
+          amount: 100,
+          currency: 'USD',
+          startDate: `${today.slice(0, 7)}-01`,
+          categoryIds: [],
+          thresholds: [100],
+        }),
+      });
+      await page.getByTestId('advance').click();
+      const alert = page.locator('[data-testid="toasts"] .toast.alert', { hasText: 'Tiny test budget' });
+      await alert.waitFor(wait);
+      expect(await alert.textContent()).toContain('crossed 100%');
+      await page.locator('[data-testid="budgets"] .budget', { hasText: 'Tiny test budget' }).waitFor(wait);
+    } finally {
+      await page.close();
+    }
+  }, 120_000);
+});
