@@ -19,7 +19,9 @@ export async function seedDemoUser(input: {
   await initialSync;
   await finkit.context.jobs?.idle();
 
-  const startDate = `${sandbox.today().slice(0, 7)}-01`;
+  // Budgets start three months back, so the dashboard has earlier periods to show beside this one.
+  const [year, month] = sandbox.today().split('-').map(Number) as [number, number];
+  const startDate = new Date(Date.UTC(year, month - 4, 1)).toISOString().slice(0, 10);
   await finkit.budgets.create(userId, {
     name: 'Eating out',
     amount: 60_000,

@@ -87,6 +87,8 @@ describe('the dashboard', () => {
       );
       await page.locator('[data-testid="budgets"] [role="progressbar"]').nth(1).waitFor(wait);
       expect(await page.locator('[data-testid="budgets"] .threshold').count()).toBeGreaterThan(0);
+      // The demo budgets began three months back: their earlier periods are listed.
+      expect(await page.locator('[data-testid="budgets"] .history li').count()).toBe(6);
       await page.locator('[data-testid="goals"] svg.chart path.projection').waitFor(wait);
 
       await mkdir(new URL('.', screenshotPath), { recursive: true });
@@ -128,6 +130,18 @@ describe('the dashboard', () => {
       await page.close();
     }
   }, 120_000);
+
+  it('syncs a connection now and reports what changed', async () => {
+    const page = await openDashboard();
+    try {
+      await page.getByRole('button', { name: 'Sync now' }).first().click();
+      await page
+        .locator('[data-testid="toasts"] .toast', { hasText: /\d+ new, \d+ changed, \d+ removed/ })
+        .waitFor(wait);
+    } finally {
+      await page.close();
+    }
+  }, 60_000);
 
   it('saves a category edit as the user’s, and it survives a reload', async () => {
     const page = await openDashboard();
