@@ -1,9 +1,10 @@
 /*
- * Budget progress on the memory store: 50 budgets of one user with 100,000 transactions.
- * Run: npx tsx --conditions=source bench/budgets.ts [transactions] [budgets]
+ * Budget progress on the memory store and on PGlite: 50 budgets of one user with 100,000
+ * transactions. Run: npx tsx --conditions=source bench/budgets.ts [transactions] [budgets]
  * Prints a table; `runBudgetsBench` returns the rows for `pnpm bench`.
  */
 import { performance } from 'node:perf_hooks';
+import { createEmbeddedStore } from '@finkit/adapter-postgres';
 import {
   type BudgetPeriod,
   createBudgetEngine,
@@ -12,7 +13,7 @@ import {
   newBudgetSchema,
   type Store,
   type SyncTransactionInput,
-} from '../packages/core/src/index.js';
+} from '@finkit/core';
 
 export interface BenchRow {
   case: string;
@@ -222,9 +223,9 @@ export async function runBudgetsBench(options: BudgetsBenchOptions = {}): Promis
   return rows;
 }
 
-function printTable(rows: BenchRow[], transactions: number): void {
+function printTable(rows: BenchRow[], transactions: number, storeName: string): void {
   console.log(
-    `\nbudgets on the memory store, ${transactions.toLocaleString('en-US')} transactions (node ${process.version})\n`,
+    `\nbudgets on ${storeName}, ${transactions.toLocaleString('en-US')} transactions (node ${process.version})\n`,
   );
   console.log('| case | runs | median ms | min ms | aggregate queries |');
   console.log('|---|---:|---:|---:|---:|');
@@ -236,5 +237,10 @@ function printTable(rows: BenchRow[], transactions: number): void {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const transactions = Number(process.argv[2] ?? 100_000);
   const budgets = Number(process.argv[3] ?? 50);
-  printTable(await runBudgetsBench({ transactions, budgets }), transactions);
+  printTable(await runBudgetsBench({ transactions, budgets }), transactions, 'the memory store');
+  printTable(
+    await runBudgetsBench({ transactions, budgets, createStore: (clock) => createEmbeddedStore({ clock }) }),
+    transactions,
+    'PGlite',
+  );
 }

@@ -19,12 +19,21 @@ export interface ExampleServerConfig {
   embedder: 'bundled' | 'none';
   /** Seed of the in-process sandbox's data. */
   sandboxSeed: number;
+  /** Email alerts over SMTP (`smtp://user:pass@host:port`), sent from `from` to the demo user's `to`. */
+  smtp: { url: string; from: string; to: string | null } | null;
+  /** Every notification also POSTed to this URL, signed with the secret (see `verifyWebhookSignature`). */
+  notifyWebhook: { url: string; secret: string } | null;
 }
 
 function integer(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined || value === '') return fallback;
   if (!/^\d+$/.test(value)) throw new Error(`${name} must be a whole number, got ${JSON.stringify(value)}`);
   return Number(value);
+}
+
+function required(name: string, value: string | undefined): string {
+  if (!value) throw new Error(`${name} must be set`);
+  return value;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): ExampleServerConfig {
@@ -57,5 +66,15 @@ export function readConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Example
     plaidWebhookUrl: env.PLAID_WEBHOOK_URL || null,
     embedder,
     sandboxSeed: integer('FINKIT_SANDBOX_SEED', env.FINKIT_SANDBOX_SEED, 42),
+    smtp: env.SMTP_URL
+      ? {
+          url: env.SMTP_URL,
+          from: env.SMTP_FROM ?? 'finkit <alerts@finkit.local>',
+          to: env.DEMO_EMAIL || null,
+        }
+      : null,
+    notifyWebhook: env.NOTIFY_WEBHOOK_URL
+      ? { url: env.NOTIFY_WEBHOOK_URL, secret: required('NOTIFY_WEBHOOK_SECRET', env.NOTIFY_WEBHOOK_SECRET) }
+      : null,
   };
 }

@@ -28,10 +28,10 @@ import { WebSocketServer } from 'ws';
 import { createDashboardRoutes } from './create-dashboard-routes.js';
 import { createDemoRoutes } from './create-demo-routes.js';
 import { openDemoState } from './demo-state.js';
+import { DEMO_USER } from './demo-user.js';
 import type { ExampleServerConfig } from './read-config.js';
 import { seedDemoUser } from './seed-demo-user.js';
-
-export const DEMO_USER = 'demo';
+import { startNotifications } from './start-notifications.js';
 
 export interface ExampleServer {
   url: string;
@@ -154,6 +154,7 @@ export async function startExampleServer(config: ExampleServerConfig): Promise<E
     });
     closers.push(() => finkit.close());
     await finkit.start();
+    closers.push(await startNotifications(finkit, store, config));
 
     const websocket = createFinkitWebSocket(finkit, { upgradeWebSocket });
     closers.push(async () => websocket.close());

@@ -60,10 +60,27 @@ describe('the example server', () => {
 
       const socket = new WebSocket(`${server.url.replace('http', 'ws')}/ws?token=${server.demoToken}`);
       await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+      // A budget of one cent: the next spending crosses it, and the user is notified in the app.
+      const { today } = await api<{ today: string }>(server, '/demo/institutions');
+      await api(server, '/budgets', {
+        method: 'POST',
+        body: JSON.stringify({
+          name: 'Tiny',
+          amount: 1,
+          currency: 'USD',
+          startDate: today,
+          thresholds: [100],
+        }),
+      });
       const created = nextEvent(socket, 'transaction.created');
+      const notified = nextEvent(socket, 'notification.created');
       await api(server, '/demo/advance', { method: 'POST', body: JSON.stringify({ days: 3 }) });
       const event = await created;
       expect(event.data).toMatchObject({ transactionId: expect.any(String) });
+      expect((await notified).data).toMatchObject({
+        type: 'budget.threshold_crossed',
+        title: expect.stringContaining('Tiny'),
+      });
       socket.close();
       await server.idle();
       const after = await api<{ totals: { count: number }[] }>(server, '/transactions/stats?groupBy=none');
