@@ -32,7 +32,30 @@ export function toTransaction(row: Selectable<TransactionsTable>): Transaction {
   };
 }
 
-/** A stored row as one element of the JSON array that bulk writes expand with jsonb_to_recordset. */
+/** A row as `row_to_json` renders it: timestamps become ISO strings, the rest keeps its JSON type. */
+export type JsonTransactionRow = Omit<
+  Selectable<TransactionsTable>,
+  'removed_at' | 'created_at' | 'updated_at'
+> & {
+  removed_at: string | null;
+  created_at: string;
+  updated_at: string;
+};
+
+/**
+ * `toTransaction` for rows read as one JSON text value. PGlite decodes a wide result row by row in
+ * JS at several times the cost of `JSON.parse` over the same rows (500 rows: 66 ms vs 13 ms).
+ */
+export function toTransactionFromJson(row: JsonTransactionRow): Transaction {
+  return toTransaction({
+    ...row,
+    removed_at: row.removed_at === null ? null : new Date(row.removed_at),
+    created_at: new Date(row.created_at),
+    updated_at: new Date(row.updated_at),
+  });
+}
+
+/** A stored row as one element of the JSON array that bulk writes expand with json_to_recordset. */
 export function toTransactionRecord(row: Transaction): Record<string, unknown> {
   return {
     id: row.id,
@@ -62,7 +85,7 @@ export function toTransactionRecord(row: Transaction): Record<string, unknown> {
   };
 }
 
-/** The column list of `toTransactionRecord`, typed for jsonb_to_recordset. */
+/** The column list of `toTransactionRecord`, typed for json_to_recordset. */
 export const transactionRecordColumns = sql.raw(`
   id text, user_id text, connection_id text, account_id text, provider_transaction_id text,
   pending_transaction_id text, date date, authorized_date date, amount bigint, currency text,
