@@ -1,6 +1,7 @@
 import { type Clock, type Store, systemClock } from '@finkit/core';
 import { type Kysely, sql } from 'kysely';
 import { applySyncBatch } from './apply-sync-batch.js';
+import { createStatisticsRefresher } from './create-statistics-refresher.js';
 import type { Database } from './database.js';
 import { migrate } from './migrate.js';
 import type { MigrationContext } from './migrations/migration.js';
@@ -43,6 +44,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     newId: options.idGenerator ?? createIdGenerator(),
     vectorDimensions: await readVectorDimensions(db),
   };
+  const refreshStatistics = isPGlite(options.db) ? createStatisticsRefresher(db) : null;
   return {
     capabilities: {
       vectorSearch: context.vectorDimensions !== undefined,
@@ -58,7 +60,11 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     goals: createPostgresGoals(context),
     notifications: createPostgresNotifications(context),
     deliveries: createPostgresDeliveries(context),
-    applySyncBatch: (batch) => applySyncBatch(context, batch),
+    async applySyncBatch(batch) {
+      const result = await applySyncBatch(context, batch);
+      await refreshStatistics?.(batch.upserts.length);
+      return result;
+    },
     searchSimilar: (userId, query) => searchSimilar(context, userId, query),
     close: release,
   };
