@@ -1,0 +1,82 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+// The guides under docs/ show code that these tests run. A guide marks a block with
+// `<!-- snippet: <guide>/<name>.ts -->` on the line above its ```ts fence; the block must be the
+// file examples/server/docs-snippets/<guide>/<name>.ts byte for byte, and that file's `main()`
+// runs here and is checked below. So a guide cannot show code that no longer works.
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const docsDir = join(here, '../../../docs');
+const snippetsDir = join(here, '../docs-snippets');
+
+async function filesUnder(dir: string, suffix: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((e) => e.isFile() && e.name.endsWith(suffix))
+    .map((e) => join(e.parentPath, e.name))
+    .sort();
+}
+
+interface MarkedBlock {
+  guide: string;
+  snippet: string;
+  code: string;
+}
+
+const markerPattern = /<!-- snippet: ([\w./-]+) -->\n```ts\n([\s\S]*?)```\n/g;
+
+async function markedBlocks(): Promise<MarkedBlock[]> {
+  const blocks: MarkedBlock[] = [];
+  for (const file of await filesUnder(docsDir, '.md')) {
+    const text = await readFile(file, 'utf8');
+    const markers = text.match(/<!-- snippet: /g)?.length ?? 0;
+    const found = [...text.matchAll(markerPattern)];
+    // A marker not directly above a ```ts fence would silently check nothing.
+    expect(found.length, `${relative(docsDir, file)}: every snippet marker sits on a \`\`\`ts fence`).toBe(
+      markers,
+    );
+    for (const match of found) {
+      blocks.push({ guide: relative(docsDir, file), snippet: match[1]!, code: match[2]! });
+    }
+  }
+  return blocks;
+}
+
+// What each snippet's main() must return: the guide's claims, checked.
+const expectations: Record<string, (result: unknown) => void> = {
+  'getting-started/hono-app.ts': (result) => {
+    const { items } = result as { items: { amount: number; categoryId: string; currency: string }[] };
+    expect(items).toHaveLength(3);
+    for (const t of items) {
+      expect(Number.isSafeInteger(t.amount)).toBe(true);
+      expect(t.currency).toBe('USD');
+      expect(t.categoryId).toEqual(expect.any(String));
+    }
+  },
+};
+
+describe('docs snippets', () => {
+  it('every marked block in docs/ is its snippet file, byte for byte, and every snippet is shown', async () => {
+    const blocks = await markedBlocks();
+    const files = (await filesUnder(snippetsDir, '.ts')).map((f) => relative(snippetsDir, f));
+    for (const block of blocks) {
+      expect(files, `${block.guide} names ${block.snippet}`).toContain(block.snippet);
+      const source = await readFile(join(snippetsDir, block.snippet), 'utf8');
+      expect(block.code, `${block.guide}: ${block.snippet} differs from its file`).toBe(source);
+    }
+    expect([...new Set(blocks.map((b) => b.snippet))].sort()).toEqual(files);
+    expect(Object.keys(expectations).sort()).toEqual(files);
+  });
+
+  for (const [snippet, check] of Object.entries(expectations)) {
+    it(`runs ${snippet}`, async () => {
+      const module = (await import(/* @vite-ignore */ join(snippetsDir, snippet))) as {
+        main: () => Promise<unknown>;
+      };
+      check(await module.main());
+    }, 30_000);
+  }
+});
