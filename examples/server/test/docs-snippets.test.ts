@@ -56,6 +56,27 @@ const expectations: Record<string, (result: unknown) => void> = {
       expect(t.categoryId).toEqual(expect.any(String));
     }
   },
+  'concepts/money.ts': (result) => {
+    expect(result).toEqual({
+      cents: 1234,
+      noFloatDrift: 30,
+      yen: 1500,
+      dinar: 1500,
+      halfEven: 12,
+      spent: '-$12.30',
+      received: '¥1,500',
+      decimal: '-12.30',
+      total: { amount: 3770, currency: 'USD' },
+    });
+  },
+  'concepts/provenance.ts': (result) => {
+    expect(result).toMatchObject({
+      before: 'provider',
+      categoryId: 'entertainment',
+      notes: 'team outing',
+      sources: { categoryId: 'user', notes: 'user' },
+    });
+  },
 };
 
 describe('docs snippets', () => {
