@@ -1,0 +1,4 @@
+import { createMemoryStore } from '@finkit/core';
+import { runStoreContract } from '@finkit/core/testing';
+
+runStoreContract('memory', ({ clock }) => ({ store: createMemoryStore({ clock }) }));
