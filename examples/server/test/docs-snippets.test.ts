@@ -81,6 +81,15 @@ const expectations: Record<string, (result: unknown) => void> = {
       sources: { categoryId: 'user', notes: 'user' },
     });
   },
+  'core/budgets-goals-events.ts': (result) => {
+    const r = result as { spent: number; percentUsed: number; goalPercent: number; events: string[] };
+    expect(r.spent).toBeGreaterThan(0);
+    expect(r.percentUsed).toBeGreaterThan(100);
+    expect(r.goalPercent).toBe(25);
+    expect(r.events).toEqual(
+      expect.arrayContaining(['budget.threshold_crossed', 'goal.milestone_reached', 'transactions.synced']),
+    );
+  },
 };
 
 describe('docs snippets', () => {
