@@ -226,4 +226,28 @@ describe('createFinkit', () => {
     expect(alerts).toHaveLength(3);
     await finkit.close();
   });
+
+  it('follows an edit of a pending row the sync just replaced to the posted row', async () => {
+    const { finkit, store } = await setup();
+    const [connection] = await store.connections.list('alice');
+    const batch = (extra: Partial<Parameters<Store['applySyncBatch']>[0]>) => ({
+      userId: 'alice',
+      connectionId: connection!.id,
+      nextCursor: 'c',
+      accounts: [providerAccount('acc-1')],
+      upserts: [],
+      removed: [],
+      syncedAt: new Date('2024-03-05T00:00:00Z'),
+      ...extra,
+    });
+    const { added } = await store.applySyncBatch(
+      batch({ upserts: [syncTransaction('p', 'acc-1', { pending: true })] }),
+    );
+    await store.applySyncBatch(
+      batch({ removed: ['p'], upserts: [syncTransaction('posted', 'acc-1', { pendingTransactionId: 'p' })] }),
+    );
+    const row = await finkit.transactions.edit('alice', added[0]!, { notes: 'saved while syncing' });
+    expect([row.providerTransactionId, row.notes]).toEqual(['posted', 'saved while syncing']);
+    await expectCode(finkit.transactions.get('alice', added[0]!), 'NOT_FOUND');
+  });
 });

@@ -47,6 +47,7 @@ export * from './store/apply-transaction-edit.js';
 export * from './store/cosine-similarity.js';
 export * from './store/keyset-cursor.js';
 export * from './store/merge-sync-upsert.js';
+export * from './store/posted-successor.js';
 export * from './store/transaction-matches-filter.js';
 export * from './sync/default-categorize.js';
 export * from './sync/sync-engine.js';

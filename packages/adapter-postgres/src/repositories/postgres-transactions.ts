@@ -6,6 +6,7 @@ import {
   encodeKeysetCursor,
   FinkitError,
   notFound,
+  postedSuccessor,
   type Transaction,
   type TransactionRepository,
 } from '@finkit/core';
@@ -79,6 +80,30 @@ export function createPostgresTransactions(context: PostgresContext): Transactio
         const rows = new Map(stored.map((row) => [row.id, toTransaction(row)]));
         const missing = ids.find((id) => !rows.has(id));
         if (missing !== undefined) throw notFound('Transaction', missing);
+        // An edit of a pending row the provider already replaced follows it to the posted row.
+        const replaced = [...rows.values()].filter((row) => row.removedAt !== null);
+        const successorOf = new Map<string, string>();
+        if (replaced.length > 0) {
+          const candidates = (
+            await trx
+              .selectFrom('transactions')
+              .selectAll()
+              .where('user_id', '=', userId)
+              .where('removed_at', 'is', null)
+              .where(sql<boolean>`connection_id = any(${replaced.map((r) => r.connectionId)}::text[])`)
+              .where(
+                sql<boolean>`pending_transaction_id = any(${replaced.map((r) => r.providerTransactionId)}::text[])`,
+              )
+              .forUpdate()
+              .execute()
+          ).map(toTransaction);
+          for (const row of replaced) {
+            const successor = postedSuccessor(candidates, row);
+            if (!successor) continue;
+            successorOf.set(row.id, successor.id);
+            if (!rows.has(successor.id)) rows.set(successor.id, successor);
+          }
+        }
         await assertKnownCategories(
           trx,
           userId,
@@ -87,12 +112,15 @@ export function createPostgresTransactions(context: PostgresContext): Transactio
         const now = clock.now();
         const changed = new Map<string, Transaction>();
         for (const { id, fields } of edits) {
-          const row = rows.get(id)!;
-          const candidate: Transaction = { ...row, ...applyTransactionEdit(row, fields, source) };
-          if (isDeepEqual(candidate, row)) continue;
-          const next = { ...candidate, updatedAt: now };
-          rows.set(id, next);
-          changed.set(id, next);
+          const successor = successorOf.get(id);
+          for (const target of successor ? [id, successor] : [id]) {
+            const row = rows.get(target)!;
+            const candidate: Transaction = { ...row, ...applyTransactionEdit(row, fields, source) };
+            if (isDeepEqual(candidate, row)) continue;
+            const next = { ...candidate, updatedAt: now };
+            rows.set(target, next);
+            changed.set(target, next);
+          }
         }
         if (changed.size > 0) {
           const records = [...changed.values()].map((row) => ({
@@ -121,7 +149,7 @@ export function createPostgresTransactions(context: PostgresContext): Transactio
             where t.id = x.id and t.user_id = ${userId}
           `.execute(trx);
         }
-        return edits.map(({ id }) => structuredClone(rows.get(id)!));
+        return edits.map(({ id }) => structuredClone(rows.get(successorOf.get(id) ?? id)!));
       });
     },
     async aggregate(userId, query) {

@@ -84,7 +84,9 @@ export function createTransactionsApi(
       const edit = parseInput(transactionEditSchema, input, 'transaction edit');
       const fields = Object.keys(edit);
       if (fields.length === 0) return getLive(userId, id);
-      await getLive(userId, id);
+      // A removed row is still edited when it was a pending row the posted one replaced: the store
+      // forwards the edit, so a user saving while a sync runs does not lose it.
+      requireFound(await store.transactions.get(userId, id), 'Transaction', id);
       if (edit.categoryId !== undefined) await requireCategory(store, userId, edit.categoryId);
       const [updated] = await store.transactions.edit(
         userId,
@@ -101,7 +103,7 @@ export function createTransactionsApi(
         ],
         'user',
       );
-      const row = requireFound(updated, 'Transaction', id);
+      const row = requireFound(updated?.removedAt ? null : updated, 'Transaction', id);
       // Every category a user sets teaches the learner, also one equal to the guess (a confirmation).
       if (edit.categoryId !== undefined) await categorizer?.recordCorrection(userId, row, edit.categoryId);
       await publishUpdated(userId, [row], fields);

@@ -8,6 +8,7 @@ import {
   decodeKeysetCursor,
   encodeKeysetCursor,
 } from '../store/keyset-cursor.js';
+import { postedSuccessor } from '../store/posted-successor.js';
 import { transactionMatchesFilter } from '../store/transaction-matches-filter.js';
 import { isDeepEqual } from './is-deep-equal.js';
 import {
@@ -51,13 +52,21 @@ export function createMemoryTransactions(context: MemoryContext): TransactionRep
     },
     async edit(userId, edits, source) {
       return write((draft, now) => {
+        const resultIds: string[] = [];
         for (const { id, fields } of edits) {
           const row = requireOwned(draft.transactions, userId, id, 'Transaction');
           if (fields.categoryId !== undefined) assertKnownCategory(draft, userId, fields.categoryId);
-          const candidate: Transaction = { ...row, ...applyTransactionEdit(row, fields, source) };
-          if (!isDeepEqual(candidate, row)) draft.transactions.set(id, { ...candidate, updatedAt: now });
+          // An edit of a pending row the provider already replaced follows it to the posted row.
+          const successor = row.removedAt === null ? null : postedSuccessor(draft.transactions.values(), row);
+          for (const target of successor ? [row, successor] : [row]) {
+            const current = draft.transactions.get(target.id)!;
+            const candidate: Transaction = { ...current, ...applyTransactionEdit(current, fields, source) };
+            if (!isDeepEqual(candidate, current))
+              draft.transactions.set(target.id, { ...candidate, updatedAt: now });
+          }
+          resultIds.push(successor?.id ?? id);
         }
-        return edits.map(({ id }) => copyOut(draft.transactions.get(id)!));
+        return resultIds.map((id) => copyOut(draft.transactions.get(id)!));
       });
     },
     async aggregate(userId, query) {

@@ -163,6 +163,8 @@ export interface TransactionRepository {
   /**
    * Sets editable fields on many rows in one atomic write. With source `user` every given field
    * is written; with any other source, a field whose current source is `user` is left as it is.
+   * An edit of a removed pending row that a posted row has replaced is applied to the posted row
+   * too, and the posted row is returned in its place: an edit racing the sync is never lost.
    * Returns the rows after the write, in input order. @throws NOT_FOUND if any id is not the user's.
    */
   edit(

@@ -270,4 +270,46 @@ export function describeProvenanceContract(harness: ContractHarness): void {
     ]);
     expect(row).toMatchObject({ categoryId: 'shopping', tags: [], notes: null });
   });
+
+  test('an edit of a pending row that was already replaced follows it to the posted row', async () => {
+    const { store } = harness;
+    const seeded = await seedUser(store, 0);
+    await store.applySyncBatch(
+      seeded.batch({ upserts: [syncTransaction('p-4', seedAccounts.checking, { pending: true })] }),
+    );
+    const [pending] = await store.transactions.getByProviderIds(seeded.userId, seeded.connection.id, ['p-4']);
+    // The sync replaces the row between the user opening it and saving the edit.
+    await store.applySyncBatch(
+      seeded.batch({
+        removed: ['p-4'],
+        upserts: [syncTransaction('posted-4', seedAccounts.checking, { pendingTransactionId: 'p-4' })],
+      }),
+    );
+    const [returned] = await store.transactions.edit(
+      seeded.userId,
+      [{ id: pending!.id, fields: { notes: 'team lunch', categoryId: 'food_and_dining' } }],
+      'user',
+    );
+    const [posted] = await store.transactions.getByProviderIds(seeded.userId, seeded.connection.id, [
+      'posted-4',
+    ]);
+    expect(returned?.id, 'the posted row is returned in its place').toBe(posted!.id);
+    expect(posted, 'the edit reached the posted row').toMatchObject({
+      notes: 'team lunch',
+      categoryId: 'food_and_dining',
+      sources: { notes: 'user', categoryId: 'user' },
+    });
+    // A later provider update of the posted row keeps the forwarded edit.
+    await store.applySyncBatch(
+      seeded.batch({
+        upserts: [
+          syncTransaction('posted-4', seedAccounts.checking, { pendingTransactionId: 'p-4', amount: -1 }),
+        ],
+      }),
+    );
+    const [after] = await store.transactions.getByProviderIds(seeded.userId, seeded.connection.id, [
+      'posted-4',
+    ]);
+    expect(after).toMatchObject({ notes: 'team lunch', categoryId: 'food_and_dining', amount: -1 });
+  });
 }
