@@ -90,6 +90,12 @@ const expectations: Record<string, (result: unknown) => void> = {
       expect.arrayContaining(['budget.threshold_crossed', 'goal.milestone_reached', 'transactions.synced']),
     );
   },
+  'adapter-postgres/embedded-store.ts': (result) => {
+    const r = result as { added: number; coffee: number; capabilities: { crossProcess: boolean } };
+    expect(r.added).toBeGreaterThan(0);
+    expect(r.coffee).toBeGreaterThan(0);
+    expect(r.capabilities.crossProcess).toBe(false);
+  },
 };
 
 describe('docs snippets', () => {
@@ -111,6 +117,6 @@ describe('docs snippets', () => {
         main: () => Promise<unknown>;
       };
       check(await module.main());
-    }, 30_000);
+    }, 60_000);
   }
 });
