@@ -96,6 +96,19 @@ const expectations: Record<string, (result: unknown) => void> = {
     expect(r.coffee).toBeGreaterThan(0);
     expect(r.capabilities.crossProcess).toBe(false);
   },
+  'adapter-hono/jwt-and-errors.ts': (result) => {
+    expect(result).toMatchObject({
+      anonymous: 401,
+      created: 201,
+      thresholds: [50, 80, 100],
+      invalid: {
+        status: 400,
+        body: { error: { code: 'VALIDATION', details: { issues: [{ path: 'amount' }] } } },
+      },
+      othersBudget: { status: 404, body: { error: { code: 'NOT_FOUND' } } },
+    });
+    expect((result as { paths: number }).paths).toBeGreaterThan(20);
+  },
 };
 
 describe('docs snippets', () => {
