@@ -4,8 +4,7 @@ import type { Categorizer } from './create-categorizer.js';
 
 /**
  * The sync engine's batch hook on a Categorizer: maps the provider's account ids onto finkit's
- * (for rules on accounts) and keeps only the category; rules' other actions reach synced rows
- * through `recategorize` or `applyRuleToHistory`.
+ * (for rules on accounts) and passes on the category and the rules' other actions.
  */
 export function createSyncCategorize(categorizer: Categorizer, store: Store): CategorizeMany {
   return async (inputs) => {
@@ -21,11 +20,12 @@ export function createSyncCategorize(categorizer: Categorizer, store: Store): Ca
         accountId: accountIds.get(transaction.providerAccountId) ?? null,
       })),
     );
-    return results.map(({ categoryId, confidence, explanation, source }) => ({
+    return results.map(({ categoryId, confidence, explanation, source, ruleActions }) => ({
       categoryId,
       confidence,
       explanation,
       source,
+      ruleActions,
     }));
   };
 }

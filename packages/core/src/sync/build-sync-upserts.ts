@@ -61,17 +61,28 @@ export async function buildSyncUpserts(
       // Without a merchant from the provider, the cleaned descriptor is the best name we have.
       const cleaned =
         transaction.merchantName === null ? normalizeMerchant(transaction.description).name : '';
+      const rule = category.ruleActions;
+      const ruleMerchant = rule?.merchantName ?? null;
+      const ruleTags = rule?.addTags.length ? [...new Set(rule.addTags)] : null;
+      const ruleHidden = rule?.hidden ?? null;
       upserts.push({
         ...transaction,
-        merchantName: transaction.merchantName ?? (cleaned || null),
+        merchantName: ruleMerchant ?? transaction.merchantName ?? (cleaned || null),
         categoryId: category.categoryId,
         categoryConfidence: category.confidence,
         categoryExplanation: category.explanation,
-        tags: [],
-        hidden: false,
+        tags: ruleTags ?? [],
+        hidden: ruleHidden ?? false,
         sources: {
           categoryId: category.source,
-          merchantName: transaction.merchantName === null && cleaned ? 'model' : 'provider',
+          merchantName:
+            ruleMerchant !== null
+              ? 'rule'
+              : transaction.merchantName === null && cleaned
+                ? 'model'
+                : 'provider',
+          ...(ruleTags ? { tags: 'rule' as const } : {}),
+          ...(ruleHidden !== null ? { hidden: 'rule' as const } : {}),
         },
       });
       continue;

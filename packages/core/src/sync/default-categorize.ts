@@ -16,6 +16,8 @@ export interface CategorizeResult {
   /** One readable line: "Plaid: FOOD_AND_DRINK_COFFEE". */
   explanation: string;
   source: FieldSource;
+  /** What matching rules set besides the category; stored on new rows with source `rule`. */
+  ruleActions?: { merchantName: string | null; addTags: readonly string[]; hidden: boolean | null };
 }
 
 /** Chooses the first category of a transaction the sync engine has not stored before. */

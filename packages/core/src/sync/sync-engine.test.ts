@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { createCategorizer } from '../categorize/create-categorizer.js';
+import { createSyncCategorize } from '../categorize/create-sync-categorize.js';
 import { createTokenCipher } from '../crypto/create-token-cipher.js';
 import { generateTokenKey } from '../crypto/generate-token-key.js';
 import { FinkitError } from '../errors/finkit-error.js';
@@ -551,6 +553,40 @@ describe('createSyncEngine: embeddings', () => {
     ]);
     const [row] = await listAll(ctx.store, 'u1');
     expect([row?.merchantName, row?.sources.merchantName]).toEqual(['Blue Bottle Coffee', 'model']);
+  });
+});
+
+describe('createSyncEngine: rules at sync', () => {
+  it('applies every action of a matching rule to new rows, recorded as set by the rule', async () => {
+    const store = createMemoryStore();
+    await store.rules.create('u1', {
+      name: 'Coffee',
+      enabled: true,
+      stage: 'default',
+      priority: 0,
+      match: 'all',
+      conditions: [{ field: 'description', op: 'contains', value: 'BLUE BOTTLE', caseSensitive: false }],
+      actions: {
+        categoryId: 'food_and_dining',
+        merchantName: 'Blue Bottle',
+        addTags: ['coffee'],
+        hidden: true,
+      },
+    });
+    const ctx = setup({ categorizeMany: createSyncCategorize(createCategorizer({ store }), store) }, store);
+    await linked(ctx, 'a', [
+      { kind: 'added', txn: txn('c1', -450, { description: 'SQ *BLUE BOTTLE COFFEE OAKLAND CA' }) },
+      { kind: 'added', txn: txn('g1', -4000, { description: 'SHELL OIL 5744' }) },
+    ]);
+    const rows = await listAll(store, 'u1');
+    expect(rows.find((r) => r.providerTransactionId === 'c1')).toMatchObject({
+      categoryId: 'food_and_dining',
+      merchantName: 'Blue Bottle',
+      tags: ['coffee'],
+      hidden: true,
+      sources: { categoryId: 'rule', merchantName: 'rule', tags: 'rule', hidden: 'rule' },
+    });
+    expect(rows.find((r) => r.providerTransactionId === 'g1')).toMatchObject({ tags: [], hidden: false });
   });
 });
 
