@@ -109,6 +109,12 @@ const expectations: Record<string, (result: unknown) => void> = {
     });
     expect((result as { paths: number }).paths).toBeGreaterThan(20);
   },
+  'plaid/webhooks.ts': (result) => {
+    const r = result as { action: string; before: number; after: number; refused: boolean };
+    expect(r.action).toBe('sync');
+    expect(r.after).toBeGreaterThan(r.before);
+    expect(r.refused).toBe(true);
+  },
 };
 
 describe('docs snippets', () => {
