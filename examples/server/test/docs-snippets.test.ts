@@ -115,6 +115,14 @@ const expectations: Record<string, (result: unknown) => void> = {
     expect(r.after).toBeGreaterThan(r.before);
     expect(r.refused).toBe(true);
   },
+  'notifier/signed-webhooks.ts': (result) => {
+    expect(result).toEqual({
+      first: { accepted: true, channels: ['in_app', 'webhook'] },
+      again: false,
+      received: ['Groceries at 80%'],
+      inApp: ['Groceries at 80%'],
+    });
+  },
 };
 
 describe('docs snippets', () => {
