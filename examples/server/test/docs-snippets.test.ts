@@ -123,6 +123,12 @@ const expectations: Record<string, (result: unknown) => void> = {
       inApp: ['Groceries at 80%'],
     });
   },
+  'embeddings/similarity.ts': (result) => {
+    const r = result as { dimensions: number; coffee: number; fuel: number; cached: number };
+    expect(r.dimensions).toBe(512);
+    expect(r.coffee).toBeGreaterThan(r.fuel);
+    expect(r.cached).toBe(3);
+  },
 };
 
 describe('docs snippets', () => {
