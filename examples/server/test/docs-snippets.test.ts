@@ -129,6 +129,9 @@ const expectations: Record<string, (result: unknown) => void> = {
     expect(r.coffee).toBeGreaterThan(r.fuel);
     expect(r.cached).toBe(3);
   },
+  'production/rotate-token-keys.ts': (result) => {
+    expect(result).toEqual({ rotated: 1, syncedWithNewKeyOnly: true });
+  },
 };
 
 describe('docs snippets', () => {
