@@ -132,6 +132,9 @@ const expectations: Record<string, (result: unknown) => void> = {
   'production/rotate-token-keys.ts': (result) => {
     expect(result).toEqual({ rotated: 1, syncedWithNewKeyOnly: true });
   },
+  'security/isolation-and-secrets.ts': (result) => {
+    expect(result).toEqual({ storedEncrypted: true, tokenLeaked: false, othersRow: 404 });
+  },
 };
 
 describe('docs snippets', () => {
