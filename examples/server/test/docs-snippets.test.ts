@@ -150,6 +150,31 @@ describe('docs snippets', () => {
     expect([...Object.keys(expectations), ...registersTests].sort()).toEqual(files);
   });
 
+  it('every relative link in docs/ points at a file and, with a #fragment, at a heading in it', async () => {
+    const slug = (heading: string) =>
+      heading
+        .toLowerCase()
+        .replace(/[^\p{L}\p{N} _-]/gu, '')
+        .replaceAll(' ', '-');
+    const broken: string[] = [];
+    for (const file of await filesUnder(docsDir, '.md')) {
+      const text = await readFile(file, 'utf8');
+      for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+        if (/^[a-z]+:/i.test(target!) || target!.startsWith('#')) continue;
+        const [path, fragment] = target!.split('#');
+        const resolved = join(file, '..', path!);
+        const linked = await readFile(resolved, 'utf8').catch(() => null);
+        if (linked === null) broken.push(`${relative(docsDir, file)} -> ${target}`);
+        else if (fragment) {
+          const headings = [...linked.matchAll(/^#+ (.+)$/gm)].map((m) => slug(m[1]!));
+          if (!headings.includes(fragment))
+            broken.push(`${relative(docsDir, file)} -> ${target} (no heading)`);
+        }
+      }
+    }
+    expect(broken).toEqual([]);
+  });
+
   for (const [snippet, check] of Object.entries(expectations)) {
     it(`runs ${snippet}`, async () => {
       const module = (await import(/* @vite-ignore */ join(snippetsDir, snippet))) as {
