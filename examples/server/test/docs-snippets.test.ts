@@ -135,6 +135,17 @@ const expectations: Record<string, (result: unknown) => void> = {
   'security/isolation-and-secrets.ts': (result) => {
     expect(result).toEqual({ storedEncrypted: true, tokenLeaked: false, othersRow: 404 });
   },
+  'concepts/pending-to-posted.ts': (result) => {
+    expect(result).toEqual({
+      pendingStillListed: false,
+      posted: {
+        pending: false,
+        categoryId: 'travel',
+        tags: ['reimbursable'],
+        sources: expect.objectContaining({ categoryId: 'user', tags: 'user' }),
+      },
+    });
+  },
 };
 
 describe('docs snippets', () => {
