@@ -30,13 +30,13 @@ interface MarkedBlock {
   code: string;
 }
 
-const markerPattern = /<!-- snippet: ([\w./-]+) -->\n```ts\n([\s\S]*?)```\n/g;
+const markerPattern = /^<!-- snippet: ([\w./-]+) -->\n```ts\n([\s\S]*?)```\n/gm;
 
 async function markedBlocks(): Promise<MarkedBlock[]> {
   const blocks: MarkedBlock[] = [];
   for (const file of await filesUnder(docsDir, '.md')) {
     const text = await readFile(file, 'utf8');
-    const markers = text.match(/<!-- snippet: /g)?.length ?? 0;
+    const markers = text.match(/^<!-- snippet: /gm)?.length ?? 0;
     const found = [...text.matchAll(markerPattern)];
     // A marker not directly above a ```ts fence would silently check nothing.
     expect(found.length, `${relative(docsDir, file)}: every snippet marker sits on a \`\`\`ts fence`).toBe(
