@@ -13,6 +13,7 @@ import { createPostgresCategories } from './repositories/postgres-categories.js'
 import { createPostgresAccounts, createPostgresConnections } from './repositories/postgres-connections.js';
 import { createPostgresDeliveries } from './repositories/postgres-deliveries.js';
 import { createPostgresGoals } from './repositories/postgres-goals.js';
+import { createPostgresLearnerState } from './repositories/postgres-learner-state.js';
 import { createPostgresNotifications } from './repositories/postgres-notifications.js';
 import { createPostgresRules } from './repositories/postgres-rules.js';
 import { createPostgresTransactions } from './repositories/postgres-transactions.js';
@@ -60,6 +61,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     goals: createPostgresGoals(context),
     notifications: createPostgresNotifications(context),
     deliveries: createPostgresDeliveries(context),
+    learnerState: createPostgresLearnerState(context),
     async applySyncBatch(batch) {
       const result = await applySyncBatch(context, batch);
       await refreshStatistics?.(batch.upserts.length);

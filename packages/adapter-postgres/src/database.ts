@@ -202,6 +202,13 @@ export interface EventPayloadsTable {
   created_at: ColumnType<Date, Date | undefined, never>;
 }
 
+export interface LearnerStateTable {
+  user_id: string;
+  /** The categorizer's learned state, an opaque JSON document. */
+  state: string;
+  updated_at: Timestamp;
+}
+
 /** The finkit schema as Kysely sees it. */
 export interface Database {
   finkit_migrations: MigrationsTable;
@@ -218,4 +225,5 @@ export interface Database {
   goal_milestones: GoalMilestonesTable;
   notifications: NotificationsTable;
   finkit_event_payloads: EventPayloadsTable;
+  learner_state: LearnerStateTable;
 }

@@ -17,9 +17,9 @@ describe('migrate on PGlite', () => {
 
   it('creates every table with a vector column and records the versions', async () => {
     const first = await migrate(pglite, { embeddingDimensions: 3 });
-    expect(first.applied).toEqual([1, 2, 3, 4, 5]);
+    expect(first.applied).toEqual([1, 2, 3, 4, 5, 6]);
     const again = await migrate(pglite, { embeddingDimensions: 3 });
-    expect(again).toEqual({ applied: [], version: 5 });
+    expect(again).toEqual({ applied: [], version: 6 });
     const column = await pglite.query<{ udt_name: string }>(
       `select udt_name from information_schema.columns where table_name = 'transaction_embeddings' and column_name = 'embedding'`,
     );
@@ -41,7 +41,7 @@ describe.skipIf(!serverUrl)(onServer('migrate'), () => {
     const target = await createTestSchema(serverUrl!);
     schemas.push(target);
     const results = await Promise.all([migrate(target.pool), migrate(target.pool)]);
-    expect(results.map((r) => r.applied).sort()).toEqual([[], [1, 2, 3, 4, 5]]);
+    expect(results.map((r) => r.applied).sort()).toEqual([[], [1, 2, 3, 4, 5, 6]]);
     const rows = await target.pool.query('select version from finkit_migrations order by version');
     expect(rows.rows).toEqual([
       { version: 1 },
@@ -49,6 +49,7 @@ describe.skipIf(!serverUrl)(onServer('migrate'), () => {
       { version: 3 },
       { version: 4 },
       { version: 5 },
+      { version: 6 },
     ]);
   });
 

@@ -34,8 +34,8 @@ describe.skipIf(!serverUrl)(onServer('finkit-migrate'), () => {
     expect(await runFinkitMigrate(['--url', url.toString()], output, {})).toBe(0);
     expect(await runFinkitMigrate([], output, { DATABASE_URL: url.toString() })).toBe(0);
     expect(lines.out).toEqual([
-      'applied migrations 1, 2, 3, 4, 5; finkit schema is at version 5',
-      'finkit schema is current (version 5)',
+      'applied migrations 1, 2, 3, 4, 5, 6; finkit schema is at version 6',
+      'finkit schema is current (version 6)',
     ]);
     const tables = await target.pool.query(
       `select count(*)::int as n from information_schema.tables where table_schema = $1 and table_name = 'transactions'`,

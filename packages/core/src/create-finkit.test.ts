@@ -250,4 +250,32 @@ describe('createFinkit', () => {
     expect([row.providerTransactionId, row.notes]).toEqual(['posted', 'saved while syncing']);
     await expectCode(finkit.transactions.get('alice', added[0]!), 'NOT_FOUND');
   });
+
+  it('remembers what the user taught it across a restart (learned state lives in the store)', async () => {
+    const { finkit, store, txIds } = await setup();
+    // SAFEWAY came in as Shopping; the user says groceries are food.
+    await finkit.transactions.edit('alice', txIds[1]!, { categoryId: 'food_and_dining' });
+    await finkit.close();
+    const [connection] = await store.connections.list('alice');
+    const { added } = await store.applySyncBatch({
+      userId: 'alice',
+      connectionId: connection!.id,
+      nextCursor: 'c2',
+      accounts: [providerAccount('acc-1')],
+      upserts: [
+        syncTransaction('t3', 'acc-1', { amount: -8_000, description: 'SAFEWAY', date: '2024-03-10' }),
+      ],
+      removed: [],
+      syncedAt: new Date('2024-03-11T00:00:00Z'),
+    });
+    const restarted = createFinkit({
+      store,
+      provider: noProvider,
+      cipher: createTokenCipher({ keys: { k1: generateTokenKey() }, primaryKeyId: 'k1' }),
+    });
+    await restarted.transactions.categorize('alice', { ids: added });
+    const row = await restarted.transactions.get('alice', added[0]!);
+    expect([row.categoryId, row.sources.categoryId]).toEqual(['food_and_dining', 'learned']);
+    await restarted.close();
+  });
 });

@@ -1,4 +1,5 @@
 import { type Categorizer, createCategorizer } from './categorize/create-categorizer.js';
+import { createStoreLearnerState } from './categorize/create-store-learner-state.js';
 import { createSyncCategorize } from './categorize/create-sync-categorize.js';
 import { createMemoryEventBus } from './events/create-memory-event-bus.js';
 import { type AccountsApi, createAccountsApi } from './facade/accounts-api.js';
@@ -111,6 +112,7 @@ export function createFinkit(options: FinkitOptions): Finkit {
       embedder: context.embedder,
       events: context.events,
       clock: context.clock,
+      learner: createStoreLearnerState(context.store),
     });
   const engine = createSyncEngine({
     store: context.store,

@@ -6,6 +6,7 @@ export * from './budgets/suggest-budgets.js';
 export * from './budgets/zoned-date.js';
 export * from './categorize/compile-rule.js';
 export * from './categorize/create-categorizer.js';
+export * from './categorize/create-store-learner-state.js';
 export * from './categorize/create-sync-categorize.js';
 export * from './categorize/evaluate-rules.js';
 export * from './categorize/learner-state-store.js';

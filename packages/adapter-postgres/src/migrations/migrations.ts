@@ -1,6 +1,7 @@
 import { eventPayloads } from './event-payloads.js';
 import { goalMilestones } from './goal-milestones.js';
 import { initialSchema } from './initial-schema.js';
+import { learnerState } from './learner-state.js';
 import type { Migration } from './migration.js';
 import { notificationDeliveries } from './notification-deliveries.js';
 import { transactionEmbeddings } from './transaction-embeddings.js';
@@ -12,4 +13,5 @@ export const migrations: readonly Migration[] = [
   goalMilestones,
   eventPayloads,
   notificationDeliveries,
+  learnerState,
 ];

@@ -34,6 +34,8 @@ export interface MemoryState {
   goalMilestones: Set<string>;
   contributions: Map<string, GoalContribution>;
   notifications: Map<string, Notification>;
+  /** The categorizer's learned state as JSON, by user id. */
+  learnerState: Map<string, string>;
 }
 
 export function createMemoryState(): MemoryState {
@@ -50,6 +52,7 @@ export function createMemoryState(): MemoryState {
     goalMilestones: new JournaledSet(),
     contributions: new JournaledMap(),
     notifications: new JournaledMap(),
+    learnerState: new JournaledMap(),
   };
 }
 

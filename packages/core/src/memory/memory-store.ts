@@ -53,6 +53,12 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     goals: createMemoryGoals(context),
     notifications: createMemoryNotifications(context),
     deliveries: createMemoryDeliveries(clock),
+    learnerState: {
+      get: async (userId) => state.learnerState.get(userId) ?? null,
+      async put(userId, json) {
+        context.write((draft) => draft.learnerState.set(userId, json));
+      },
+    },
     async applySyncBatch(batch) {
       return context.write((draft, now) => applySyncBatch(draft, batch, now, newId));
     },

@@ -328,6 +328,17 @@ export interface DeliveryRepository {
   list(userId: string, options?: { status?: DeliveryStatus; limit?: number }): Promise<Delivery[]>;
 }
 
+/**
+ * One opaque JSON document per user for the categorizer's learned state (corrections and model),
+ * so what a user taught finkit survives restarts.
+ */
+export interface LearnerStateRepository {
+  /** The document last put for the user, or null. */
+  get(userId: string): Promise<string | null>;
+  /** Replaces the user's document. */
+  put(userId: string, json: string): Promise<void>;
+}
+
 /** Where finkit keeps everything. See the rules at the top of this file. */
 export interface Store {
   readonly capabilities: StoreCapabilities;
@@ -339,6 +350,7 @@ export interface Store {
   readonly budgets: BudgetRepository;
   readonly goals: GoalRepository;
   readonly notifications: NotificationRepository;
+  readonly learnerState: LearnerStateRepository;
   readonly deliveries: DeliveryRepository;
   /**
    * Writes a whole sync in one transaction: accounts and balances, upserted and removed

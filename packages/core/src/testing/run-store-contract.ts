@@ -4,6 +4,7 @@ import { describeAggregatesContract } from './describe-aggregates-contract.js';
 import { describeCategoriesBudgetsGoalsContract } from './describe-categories-budgets-goals-contract.js';
 import { describeDeliveriesContract } from './describe-deliveries-contract.js';
 import { describeIsolationContract } from './describe-isolation-contract.js';
+import { describeLearnerStateContract } from './describe-learner-state-contract.js';
 import { describeNotificationsContract } from './describe-notifications-contract.js';
 import { describePaginationContract } from './describe-pagination-contract.js';
 import { describeProvenanceContract } from './describe-provenance-contract.js';
@@ -66,6 +67,7 @@ export function runStoreContract(
     describe('aggregates', () => describeAggregatesContract(harness));
     describe('categories, budgets and goals', () => describeCategoriesBudgetsGoalsContract(harness));
     describe('notifications', () => describeNotificationsContract(harness));
+    describe('learner state', () => describeLearnerStateContract(harness));
     describe('deliveries', () => describeDeliveriesContract(harness));
     describe('vector search', () => describeSearchContract(harness));
 
