@@ -11,6 +11,12 @@ describe('createEmbeddedStore', () => {
     for (const dir of dirs) await rm(dir, { recursive: true, force: true });
   });
 
+  it('in memory (no dataDir) also has vector search', async () => {
+    const store = await createEmbeddedStore();
+    expect(store.capabilities).toEqual({ vectorSearch: true, crossProcess: false });
+    await store.close();
+  });
+
   it('keeps data on disk across close and reopen, with vector search', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'finkit-embedded-'));
     dirs.push(dataDir);

@@ -19,7 +19,8 @@ export async function createEmbeddedStore(options: EmbeddedStoreOptions = {}): P
     import('@electric-sql/pglite'),
     import('@electric-sql/pglite-pgvector'),
   ]);
-  const pglite = new PGlite(options.dataDir, { extensions: { vector } });
+  // Without a dir PGlite must be told "memory://": an undefined dir loses the extensions option.
+  const pglite = new PGlite(options.dataDir ?? 'memory://', { extensions: { vector } });
   try {
     const store = await createPostgresStore({
       db: pglite,
