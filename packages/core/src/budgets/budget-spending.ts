@@ -30,7 +30,15 @@ export interface SpendingReader {
   categories(): Promise<Category[]>;
 }
 
-export function createSpendingReader(store: Store, userId: string): SpendingReader {
+/**
+ * `forBudget` narrows every aggregate to that budget's categories, so reading one budget's
+ * progress scans its rows only (the index on category serves it) instead of the whole period.
+ */
+export function createSpendingReader(
+  store: Store,
+  userId: string,
+  options: { forBudget?: Pick<Budget, 'categoryIds'> } = {},
+): SpendingReader {
   let categoriesPromise: Promise<Category[]> | null = null;
   const aggregates = new Map<string, Promise<AggregateRow[]>>();
 
@@ -39,19 +47,28 @@ export function createSpendingReader(store: Store, userId: string): SpendingRead
     return categoriesPromise;
   };
 
+  // An all-spending budget counts nearly every category: narrowing would not save a scan.
+  const narrowTo =
+    options.forBudget && options.forBudget.categoryIds.length > 0
+      ? categories().then((all) => [...budgetCategoryIds(options.forBudget!, all)])
+      : null;
+
   function spentByCategory(period: BudgetPeriodRange, includePending: boolean): Promise<AggregateRow[]> {
     const key = `${period.start}|${period.end}|${includePending}`;
     let rows = aggregates.get(key);
     if (rows === undefined) {
-      rows = store.transactions.aggregate(userId, {
-        groupBy: 'category',
-        filter: {
-          from: period.start,
-          // The store's `to` is inclusive; a period's end is the next period's first day.
-          to: addDays(period.end, -1),
-          ...(includePending ? {} : { pending: false }),
-        },
-      });
+      rows = (narrowTo ?? Promise.resolve(null)).then((categoryIds) =>
+        store.transactions.aggregate(userId, {
+          groupBy: 'category',
+          filter: {
+            from: period.start,
+            // The store's `to` is inclusive; a period's end is the next period's first day.
+            to: addDays(period.end, -1),
+            ...(includePending ? {} : { pending: false }),
+            ...(categoryIds ? { categoryIds } : {}),
+          },
+        }),
+      );
       aggregates.set(key, rows);
     }
     return rows;

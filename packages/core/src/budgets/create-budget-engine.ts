@@ -187,7 +187,7 @@ export function createBudgetEngine({ store, events, clock }: BudgetEngineDeps): 
         if (period.start < span.first.start) period = span.first;
         if (span.last !== null && period.start > span.last.start) period = span.last;
       }
-      return progressOf(budget, createSpendingReader(store, userId), period, today);
+      return progressOf(budget, createSpendingReader(store, userId, { forBudget: budget }), period, today);
     },
 
     progressAll: async (userId) => (await runningProgress(userId)).map(({ progress }) => progress),
@@ -211,7 +211,13 @@ export function createBudgetEngine({ store, events, clock }: BudgetEngineDeps): 
       let from = latest;
       for (let i = 1; i < count && from.start > span.first.start; i += 1)
         from = previousBudgetPeriod(budget, from);
-      return summarize(budget, createSpendingReader(store, userId), span, from, latest);
+      return summarize(
+        budget,
+        createSpendingReader(store, userId, { forBudget: budget }),
+        span,
+        from,
+        latest,
+      );
     },
 
     suggestions: (userId, options = {}) => suggestBudgets(store, userId, clock.now(), options),
