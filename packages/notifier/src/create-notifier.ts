@@ -90,6 +90,14 @@ interface HeldJob {
 const interruptive = new Set<NotificationChannel>(['email', 'sms', 'push']);
 
 /**
+ * Resolves after the event loop has taken a turn (timers, sockets). Promise chains alone never give
+ * one: with an in-process store a caller's `await send()` loop, or a channel that finishes in
+ * microtasks (in-app over the memory store), would otherwise hold the thread until it runs dry while
+ * the network channels' requests and responses sit unprocessed.
+ */
+const nextTurn = (): Promise<void> => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
  * The Notifier: per-user preferences, a durable delivery log in the Store (one row per user,
  * dedupe key and channel), a p-queue per channel, and retries with backoff. `send` returns once the
  * deliveries are claimed and queued; the sending happens in the background.
@@ -162,6 +170,11 @@ export function createNotifier(options: NotifierOptions): NotifierService {
   };
 
   async function attempt(job: Job): Promise<void> {
+    // p-queue starts a job inside whatever chain freed its slot; a backlog on a channel that never
+    // awaits I/O would run back to back and starve the other channels' sockets. One turn per attempt.
+    await nextTurn();
+    // Still waiting until now, so a close() during that turn released it, and finished it already.
+    if (!waiting.has(job)) return;
     waiting.delete(job);
     const channel = channels[job.channel];
     if (channel === undefined || closed) return finish(job);
@@ -287,6 +300,9 @@ export function createNotifier(options: NotifierOptions): NotifierService {
         held.push({ job: plan.job, releaseAt: plan.releaseAt.getTime(), digest: plan.digest });
       }
     }
+    // The caller's next send waits one turn of the event loop, so a burst of sends cannot keep the
+    // channels' network work (requests, responses, retry timers) from running until the burst ends.
+    await nextTurn();
     return { accepted: accepted.length > 0, channels: accepted };
   }
 

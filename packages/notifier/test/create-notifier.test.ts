@@ -162,6 +162,17 @@ describe('createNotifier', () => {
     expect(slowEmail.requests).toHaveLength(5);
   });
 
+  it('a burst of sends over an in-process store lets the webhook deliver during the burst, not after it', async () => {
+    const receiver = await startReceiver();
+    const notifier = notifierOn(createMemoryStore(), receiver.url);
+    // With the memory store every await in send() settles as a microtask; without yielding, the
+    // webhook's sockets would get no turn until the loop ended.
+    for (let i = 0; i < 200; i += 1) await notifier.send(note(`burst-${i}`));
+    expect(receiver.processed.size).toBeGreaterThan(0);
+    await notifier.idle();
+    expect(receiver.processed.size).toBe(200);
+  });
+
   it('preferences: unsubscribed types, channels per type, quiet hours held until they end, daily digest', async () => {
     const receiver = await startReceiver();
     const store = createMemoryStore();

@@ -197,3 +197,32 @@ describe('webhook channel and verifyWebhookSignature', () => {
     }
   });
 });
+
+describe('webhook channel failures', () => {
+  it('maps 429 + Retry-After, 503, other 4xx, a timeout and a refused connection to retryable or permanent', async () => {
+    let answer = (_response: import('node:http').ServerResponse): void => {};
+    const receiver = await startHttpServer((_request, response) => answer(response));
+    const channel = createWebhookChannel({ url: receiver.url, secret: 's', timeoutMs: 200 });
+    const failure = () => channel.deliver(message).catch((e: unknown) => e);
+    try {
+      answer = (response) => {
+        response.writeHead(429, { 'retry-after': '7' });
+        response.end('slow down');
+      };
+      expect(await failure()).toMatchObject({ code: 'RATE_LIMITED', retryAfterMs: 7000 });
+      answer = (response) => json(response, 503, { error: 'busy' });
+      expect(isPermanentFailure(await failure())).toBe(false);
+      answer = (response) => json(response, 410, { error: 'gone' });
+      expect(await failure()).toMatchObject({ details: { status: 410, permanent: true } });
+      answer = () => {};
+      expect(await failure()).toMatchObject({ code: 'PROVIDER', details: { permanent: false } });
+    } finally {
+      await channel.close();
+      await receiver.close();
+    }
+    const refused = await createWebhookChannel({ url: receiver.url, secret: 's' })
+      .deliver(message)
+      .catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'PROVIDER', details: { permanent: false } });
+  });
+});
