@@ -1,6 +1,6 @@
 import {
   FinkitError,
-  mergeSyncUpsert,
+  planSyncRows,
   type SyncBatch,
   type SyncBatchResult,
   type Transaction,
@@ -10,7 +10,6 @@ import type { Database } from './database.js';
 import { assertKnownCategories, type PostgresContext, requireConnection } from './postgres-context.js';
 import { upsertAccounts } from './repositories/postgres-connections.js';
 import { assertDimensions, writeEmbeddings } from './repositories/postgres-transactions.js';
-import { isDeepEqual } from './sql-values.js';
 import {
   type JsonTransactionRow,
   toTransactionFromJson,
@@ -49,72 +48,20 @@ export async function applySyncBatch(context: PostgresContext, batch: SyncBatch)
       .where('connection_id', '=', connectionId)
       .execute();
     const accountIds = new Map(accountRows.map((row) => [row.provider_account_id, row.id]));
-    for (const input of batch.upserts) {
-      if (!accountIds.has(input.providerAccountId)) {
-        throw new FinkitError(
-          'VALIDATION',
-          `Transaction ${input.providerTransactionId} names an unknown account`,
-          {
-            details: {
-              providerTransactionId: input.providerTransactionId,
-              providerAccountId: input.providerAccountId,
-            },
-          },
-        );
-      }
-    }
     await assertKnownCategories(
       trx,
       userId,
       batch.upserts.map((input) => input.categoryId),
     );
 
-    const byProviderId = await lockTouchedRows(trx, connectionId, batch);
-    const added = new Set<string>();
-    const modified = new Set<string>();
-    const writes = new Map<string, Transaction>();
-    const embeddings: { transactionId: string; model: string; vector: Float32Array }[] = [];
-    for (const input of batch.upserts) {
-      const accountId = accountIds.get(input.providerAccountId)!;
-      const existing = byProviderId.get(input.providerTransactionId) ?? null;
-      const pendingRow =
-        existing === null && !input.pending && input.pendingTransactionId !== null
-          ? (byProviderId.get(input.pendingTransactionId) ?? null)
-          : null;
-      const values = mergeSyncUpsert(input, existing, pendingRow);
-      let row: Transaction;
-      if (existing === null) {
-        row = {
-          id: context.newId(),
-          userId,
-          connectionId,
-          accountId,
-          ...values,
-          removedAt: null,
-          createdAt: now,
-          updatedAt: now,
-        };
-        added.add(row.id);
-      } else {
-        const candidate: Transaction = { ...existing, accountId, ...values, removedAt: null };
-        row = isDeepEqual(candidate, existing) ? existing : { ...candidate, updatedAt: now };
-        if (row !== existing && !added.has(row.id)) modified.add(row.id);
-      }
-      if (row !== existing) writes.set(row.id, row);
-      byProviderId.set(row.providerTransactionId, row);
-      if (input.embedding !== undefined) embeddings.push({ transactionId: row.id, ...input.embedding });
-    }
-
-    const removed: string[] = [];
-    for (const providerTransactionId of batch.removed) {
-      const row = byProviderId.get(providerTransactionId);
-      if (row === undefined || row.removedAt !== null) continue;
-      const next = { ...row, removedAt: new Date(batch.syncedAt), updatedAt: now };
-      byProviderId.set(providerTransactionId, next);
-      writes.set(next.id, next);
-      removed.push(next.id);
-    }
-
+    const existing = await lockTouchedRows(trx, connectionId, batch);
+    const { writes, embeddings, result } = planSyncRows({
+      batch,
+      accountIds,
+      existing,
+      newId: context.newId,
+      now,
+    });
     await writeTransactions(trx, [...writes.values()]);
     for (let i = 0; i < embeddings.length; i += chunkSize) {
       await writeEmbeddings(context, trx, userId, embeddings.slice(i, i + chunkSize), now);
@@ -124,7 +71,7 @@ export async function applySyncBatch(context: PostgresContext, batch: SyncBatch)
       .set({ cursor: batch.nextCursor, last_synced_at: new Date(batch.syncedAt), updated_at: now })
       .where('id', '=', connectionId)
       .execute();
-    return { added: [...added], modified: [...modified], removed };
+    return result;
   });
 }
 

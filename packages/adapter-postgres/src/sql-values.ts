@@ -33,22 +33,6 @@ export function toVectorLiteral(vector: Float32Array): string {
   return `[${Array.from(vector).join(',')}]`;
 }
 
-/** Structural equality of plain data (JSON-like values and Dates), key order ignored. */
-export function isDeepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (a instanceof Date || b instanceof Date) {
-    return a instanceof Date && b instanceof Date && a.getTime() === b.getTime();
-  }
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  const aKeys = Object.keys(a).filter((key) => (a as Record<string, unknown>)[key] !== undefined);
-  const bKeys = Object.keys(b).filter((key) => (b as Record<string, unknown>)[key] !== undefined);
-  if (aKeys.length !== bKeys.length) return false;
-  return aKeys.every((key) =>
-    isDeepEqual((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]),
-  );
-}
-
 /** The entries of `patch` whose value is not undefined, so `{ name: undefined }` changes nothing. */
 export function definedEntries<T extends object>(patch: T): Partial<T> {
   return Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined)) as Partial<T>;

@@ -52,3 +52,5 @@ export * from './store/posted-successor.js';
 export * from './store/transaction-matches-filter.js';
 export * from './sync/default-categorize.js';
 export * from './sync/sync-engine.js';
+export * from './store/is-deep-equal.js';
+export * from './store/plan-sync-rows.js';

@@ -4,13 +4,14 @@ import {
   type Connection,
   type ConnectionRepository,
   type ConnectionStatus,
+  isDeepEqual,
   notFound,
   type ProviderAccount,
 } from '@finkit/core';
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { AccountsTable, ConnectionsTable, Database } from '../database.js';
 import { conflictOnUnique, type PostgresContext, requireConnection } from '../postgres-context.js';
-import { isDeepEqual, toNullableSafeNumber } from '../sql-values.js';
+import { toNullableSafeNumber } from '../sql-values.js';
 
 export function toConnection(row: Selectable<ConnectionsTable>): Connection {
   return {

@@ -5,6 +5,7 @@ import {
   decodeKeysetCursor,
   encodeKeysetCursor,
   FinkitError,
+  isDeepEqual,
   notFound,
   postedSuccessor,
   type Transaction,
@@ -12,7 +13,7 @@ import {
 } from '@finkit/core';
 import { type RawBuilder, sql } from 'kysely';
 import { assertKnownCategories, type PostgresContext } from '../postgres-context.js';
-import { isDeepEqual, toSafeNumber, toVectorLiteral } from '../sql-values.js';
+import { toSafeNumber, toVectorLiteral } from '../sql-values.js';
 import { toTransaction, transactionFilterSql } from '../transaction-rows.js';
 
 const groupKeys: Record<AggregateGroup, RawBuilder<string>> = {

@@ -3,7 +3,7 @@ import type { ProviderAccount } from '../ports/bank-provider.js';
 import type { AccountRepository, ConnectionPatch, ConnectionRepository } from '../ports/store.js';
 import type { Account } from '../schemas/account.js';
 import type { Connection } from '../schemas/connection.js';
-import { isDeepEqual } from './is-deep-equal.js';
+import { isDeepEqual } from '../store/is-deep-equal.js';
 import { copyOut, definedEntries, type MemoryContext, ownedRow, requireOwned } from './memory-context.js';
 import type { MemoryState } from './memory-state.js';
 

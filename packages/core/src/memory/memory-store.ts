@@ -4,9 +4,8 @@ import type { SimilarTransaction, Store, SyncBatch, SyncBatchResult } from '../p
 import type { Transaction } from '../schemas/transaction.js';
 import { cosineSimilarity } from '../store/cosine-similarity.js';
 import { compareKeyset } from '../store/keyset-cursor.js';
-import { mergeSyncUpsert } from '../store/merge-sync-upsert.js';
+import { planSyncRows } from '../store/plan-sync-rows.js';
 import { transactionMatchesFilter } from '../store/transaction-matches-filter.js';
-import { isDeepEqual } from './is-deep-equal.js';
 import { createMemoryBudgets } from './memory-budgets.js';
 import { createMemoryCategories } from './memory-categories.js';
 import { createMemoryAccounts, createMemoryConnections, upsertAccounts } from './memory-connections.js';
@@ -89,70 +88,19 @@ function applySyncBatch(
   for (const account of draft.accounts.values()) {
     if (account.connectionId === connectionId) accountIds.set(account.providerAccountId, account.id);
   }
-  const byProviderId = new Map<string, Transaction>();
+  const existing = new Map<string, Transaction>();
   for (const row of draft.transactions.values()) {
-    if (row.connectionId === connectionId) byProviderId.set(row.providerTransactionId, row);
+    if (row.connectionId === connectionId) existing.set(row.providerTransactionId, row);
   }
-
-  const added = new Set<string>();
-  const modified = new Set<string>();
-  const removed: string[] = [];
-  for (const input of batch.upserts) {
-    const accountId = accountIds.get(input.providerAccountId);
-    if (accountId === undefined) {
-      throw new FinkitError(
-        'VALIDATION',
-        `Transaction ${input.providerTransactionId} names an unknown account`,
-        {
-          details: {
-            providerTransactionId: input.providerTransactionId,
-            providerAccountId: input.providerAccountId,
-          },
-        },
-      );
-    }
-    assertKnownCategory(draft, userId, input.categoryId);
-    const existing = byProviderId.get(input.providerTransactionId) ?? null;
-    const pendingRow =
-      existing === null && !input.pending && input.pendingTransactionId !== null
-        ? (byProviderId.get(input.pendingTransactionId) ?? null)
-        : null;
-    const values = mergeSyncUpsert(input, existing, pendingRow);
-    let row: Transaction;
-    if (existing === null) {
-      row = {
-        id: newId(),
-        userId,
-        connectionId,
-        accountId,
-        ...values,
-        removedAt: null,
-        createdAt: now,
-        updatedAt: now,
-      };
-      added.add(row.id);
-    } else {
-      const candidate: Transaction = { ...existing, accountId, ...values, removedAt: null };
-      row = isDeepEqual(candidate, existing) ? existing : { ...candidate, updatedAt: now };
-      if (row !== existing && !added.has(row.id)) modified.add(row.id);
-    }
-    draft.transactions.set(row.id, row);
-    byProviderId.set(row.providerTransactionId, row);
-    if (input.embedding !== undefined) {
-      const { model, vector } = input.embedding;
-      draft.embeddings.set(embeddingKey(row.id, model), {
-        transactionId: row.id,
-        model,
-        vector: new Float32Array(vector),
-      });
-    }
-  }
-
-  for (const providerTransactionId of batch.removed) {
-    const row = byProviderId.get(providerTransactionId);
-    if (row === undefined || row.removedAt !== null) continue;
-    draft.transactions.set(row.id, { ...row, removedAt: new Date(batch.syncedAt), updatedAt: now });
-    removed.push(row.id);
+  for (const input of batch.upserts) assertKnownCategory(draft, userId, input.categoryId);
+  const plan = planSyncRows({ batch, accountIds, existing, newId, now });
+  for (const row of plan.writes.values()) draft.transactions.set(row.id, row);
+  for (const { transactionId, model, vector } of plan.embeddings) {
+    draft.embeddings.set(embeddingKey(transactionId, model), {
+      transactionId,
+      model,
+      vector: new Float32Array(vector),
+    });
   }
 
   draft.connections.set(connectionId, {
@@ -161,7 +109,7 @@ function applySyncBatch(
     lastSyncedAt: new Date(batch.syncedAt),
     updatedAt: now,
   });
-  return { added: [...added], modified: [...modified], removed };
+  return plan.result;
 }
 
 function searchSimilar(

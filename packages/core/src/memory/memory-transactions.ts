@@ -2,6 +2,7 @@ import { FinkitError, notFound } from '../errors/finkit-error.js';
 import type { AggregateGroup, AggregateRow, TransactionRepository } from '../ports/store.js';
 import type { Transaction } from '../schemas/transaction.js';
 import { applyTransactionEdit } from '../store/apply-transaction-edit.js';
+import { isDeepEqual } from '../store/is-deep-equal.js';
 import {
   assertPageLimit,
   compareKeyset,
@@ -10,7 +11,6 @@ import {
 } from '../store/keyset-cursor.js';
 import { postedSuccessor } from '../store/posted-successor.js';
 import { transactionMatchesFilter } from '../store/transaction-matches-filter.js';
-import { isDeepEqual } from './is-deep-equal.js';
 import {
   assertKnownCategory,
   copyOut,
