@@ -7,13 +7,14 @@ export function createMemoryNotifications(context: MemoryContext): NotificationR
   return {
     async create(userId, input) {
       return write((draft, now) => {
-        for (const row of draft.notifications.values()) {
-          if (row.userId === userId && row.dedupeKey === input.dedupeKey) {
-            return { notification: copyOut(row), created: false };
-          }
+        const key = `${userId}\u0000${input.dedupeKey}`;
+        const existingId = draft.notificationKeys.get(key);
+        if (existingId !== undefined) {
+          return { notification: copyOut(draft.notifications.get(existingId)!), created: false };
         }
         const row: Notification = { ...copyOut(input), id: newId(), userId, createdAt: now, readAt: null };
         draft.notifications.set(row.id, row);
+        draft.notificationKeys.set(key, row.id);
         return { notification: copyOut(row), created: true };
       });
     },

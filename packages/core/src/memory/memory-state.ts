@@ -34,6 +34,8 @@ export interface MemoryState {
   goalMilestones: Set<string>;
   contributions: Map<string, GoalContribution>;
   notifications: Map<string, Notification>;
+  /** Notification id by `userId \u0000 dedupeKey`, so a dedupe check is not a scan. */
+  notificationKeys: Map<string, string>;
   /** The categorizer's learned state as JSON, by user id. */
   learnerState: Map<string, string>;
 }
@@ -52,6 +54,7 @@ export function createMemoryState(): MemoryState {
     goalMilestones: new JournaledSet(),
     contributions: new JournaledMap(),
     notifications: new JournaledMap(),
+    notificationKeys: new JournaledMap(),
     learnerState: new JournaledMap(),
   };
 }
