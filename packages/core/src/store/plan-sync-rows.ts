@@ -36,9 +36,16 @@ export function planSyncRows(input: {
   for (const upsert of batch.upserts) {
     const accountId = accountIds.get(upsert.providerAccountId);
     if (accountId === undefined) {
-      throw new FinkitError('VALIDATION', `Transaction ${upsert.providerTransactionId} names an unknown account`, {
-        details: { providerTransactionId: upsert.providerTransactionId, providerAccountId: upsert.providerAccountId },
-      });
+      throw new FinkitError(
+        'VALIDATION',
+        `Transaction ${upsert.providerTransactionId} names an unknown account`,
+        {
+          details: {
+            providerTransactionId: upsert.providerTransactionId,
+            providerAccountId: upsert.providerAccountId,
+          },
+        },
+      );
     }
     const existing = byProviderId.get(upsert.providerTransactionId) ?? null;
     const pendingRow =
