@@ -162,7 +162,7 @@ export async function startExampleServer(config: ExampleServerConfig): Promise<E
     const api = createFinkitApp(finkit, { authenticate, websocket });
     const demoToken = await sign({ sub: DEMO_USER }, state.jwtSecret, 'HS256');
     const app = new Hono();
-    app.route('/', await createDashboardRoutes({ finkit, authenticate, demoToken, demo: sandbox !== null }));
+    app.route('/', await createDashboardRoutes({ demoToken, demo: sandbox !== null }));
     if (sandbox) app.route('/demo', createDemoRoutes({ sandbox, demo, authenticate, webhookUrl }));
     app.route('/', api);
     handler = (request, env) => app.fetch(request, env as object);

@@ -12,6 +12,7 @@ import { type Authenticate, requireUser } from './require-user.js';
 import { registerAccountRoutes } from './routes/register-account-routes.js';
 import { registerBudgetRoutes } from './routes/register-budget-routes.js';
 import { registerCategoryRoutes } from './routes/register-category-routes.js';
+import { registerConnectionRoutes } from './routes/register-connection-routes.js';
 import { registerGoalRoutes } from './routes/register-goal-routes.js';
 import { registerRuleRoutes } from './routes/register-rule-routes.js';
 import { registerTransactionRoutes } from './routes/register-transaction-routes.js';
@@ -39,7 +40,15 @@ export interface FinkitAppOptions {
   info?: { title?: string; version?: string };
 }
 
-const userScopedPrefixes = ['accounts', 'transactions', 'budgets', 'goals', 'rules', 'categories'];
+const userScopedPrefixes = [
+  'accounts',
+  'connections',
+  'transactions',
+  'budgets',
+  'goals',
+  'rules',
+  'categories',
+];
 
 /** The finkit REST API (and WebSocket, when given) as an OpenAPIHono app to mount or serve. */
 export function createFinkitApp(finkit: Finkit, options: FinkitAppOptions): OpenAPIHono<FinkitEnv> {
@@ -92,6 +101,7 @@ export function createFinkitApp(finkit: Finkit, options: FinkitAppOptions): Open
     bearerFormat: 'JWT',
   });
   registerAccountRoutes(app, finkit);
+  registerConnectionRoutes(app, finkit);
   registerTransactionRoutes(app, finkit);
   registerBudgetRoutes(app, finkit);
   registerGoalRoutes(app, finkit);

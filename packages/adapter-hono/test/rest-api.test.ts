@@ -6,6 +6,20 @@ async function json(res: Response): Promise<Record<string, unknown>> {
 }
 
 describe('createFinkitApp REST', () => {
+  it('lists the user’s connections without tokens, and hides other users’ ones', async () => {
+    const h = await createHarness();
+    const list = (await json(await h.call('GET', '/connections'))) as {
+      items: { id: string; status: string }[];
+    };
+    expect(list.items).toHaveLength(1);
+    expect(list.items[0]).toMatchObject({ status: 'active' });
+    expect(JSON.stringify(list)).not.toMatch(/encryptedAccessToken|access-/);
+    const id = list.items[0]!.id;
+    expect((await json(await h.call('GET', `/connections/${id}`))).id).toBe(id);
+    expect((await h.call('GET', `/connections/${id}`, undefined, h.bobToken)).status).toBe(404);
+    expect((await h.call('GET', '/connections', undefined, null)).status).toBe(401);
+  });
+
   it('lists accounts and transactions with filters and a keyset cursor', async () => {
     const h = await createHarness();
     const accounts = await json(await h.call('GET', '/accounts'));

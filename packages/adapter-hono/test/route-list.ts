@@ -42,6 +42,7 @@ export function concretePath(path: string, owner: Seeded): string {
   const kind = path.split('/')[1];
   const ids: Record<string, string> = {
     accounts: owner.accountId,
+    connections: owner.connectionId,
     transactions: owner.transactionIds[0]!,
     budgets: owner.budgetId,
     goals: owner.goalId,

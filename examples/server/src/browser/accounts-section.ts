@@ -44,7 +44,7 @@ export function accountsSection(context: DashboardContext): Section {
   async function refresh() {
     const [accounts, connections] = await Promise.all([
       context.api.get<{ items: Account[] }>('/accounts'),
-      context.api.get<{ items: PublicConnection[] }>('/dashboard/connections'),
+      context.api.get<{ items: PublicConnection[] }>('/connections'),
     ]);
     context.accounts = accounts.items;
     const groups = connections.items
