@@ -1,4 +1,10 @@
-import type { Authenticate } from '@finkit/adapter-hono';
+import {
+  type Authenticate,
+  errorBody,
+  type FinkitEnv,
+  requireUser,
+  toFinkitError,
+} from '@finkit/adapter-hono';
 import type { PlaidSandbox } from '@finkit/plaid/sandbox';
 import { sandboxInstitutions } from '@finkit/plaid/sandbox';
 import { Hono } from 'hono';
@@ -13,17 +19,15 @@ export function createDemoRoutes(input: {
   demo: DemoStateFile;
   authenticate: Authenticate;
   webhookUrl: string;
-}): Hono {
+}): Hono<FinkitEnv> {
   const { sandbox, demo, authenticate, webhookUrl } = input;
-  const app = new Hono();
-  app.use('*', async (c, next) => {
-    const userId = await Promise.resolve()
-      .then(() => authenticate(c as never))
-      .catch(() => null);
-    if (!userId)
-      return c.json({ error: { code: 'UNAUTHORIZED', message: 'A bearer token is required' } }, 401);
-    await next();
+  const app = new Hono<FinkitEnv>();
+  // The API's own auth and error shape, so the demo routes answer exactly like finkit's.
+  app.onError((error, c) => {
+    const finkitError = toFinkitError(error);
+    return c.json(errorBody(finkitError), finkitError.httpStatus as 400);
   });
+  app.use('*', requireUser(authenticate));
   app.get('/institutions', (c) =>
     c.json({
       today: sandbox.today(),

@@ -119,6 +119,14 @@ export interface Categorizer {
     transaction: CategorizeSubject,
     categoryId: string,
   ): Promise<CorrectionOutcome>;
+  /**
+   * Many corrections at once (a bulk categorization): one update each, the state saved once;
+   * rule suggestions are judged on the state after the whole batch.
+   */
+  recordCorrections(
+    userId: string,
+    corrections: readonly { transaction: CategorizeSubject; categoryId: string }[],
+  ): Promise<CorrectionOutcome[]>;
   /** Rules the user's corrections suggest and no existing rule covers yet. */
   suggestRules(userId: string): Promise<NewRule[]>;
   /**
@@ -400,32 +408,47 @@ export function createCategorizer(options: CategorizerOptions): Categorizer {
     return outcome.categoryId?.value === categoryId;
   }
 
+  async function recordCorrections(
+    userId: string,
+    corrections: readonly { transaction: CategorizeSubject; categoryId: string }[],
+  ): Promise<CorrectionOutcome[]> {
+    if (corrections.length === 0) return [];
+    const learner = await learnerOf(userId);
+    const keys: string[] = [];
+    for (const { transaction, categoryId } of corrections) {
+      const merchant = normalizeMerchant(transaction.description);
+      const name = transaction.merchantName ?? merchant.name;
+      learner.learn({
+        key: merchant.key,
+        name: name.length > 0 ? name : transaction.description,
+        amount: transaction.amount,
+        features: textFeatures(merchant.key, transaction.description, transaction.amount),
+        categoryId,
+      });
+      keys.push(merchant.key);
+    }
+    // The state is one document: saving it per correction would rewrite it N times.
+    await stateStore.save(userId, learner.snapshot());
+    const outcomes: CorrectionOutcome[] = [];
+    for (const [i, { categoryId }] of corrections.entries()) {
+      const memory = learner.merchantMemory(keys[i]!);
+      const suggest =
+        memory &&
+        memory.streak.categoryId === categoryId &&
+        memory.streak.length === suggestAfter &&
+        !(await coveredByRule(userId, memory.name, categoryId));
+      outcomes.push({ suggestedRule: suggest && memory ? suggestionFor(memory.name, categoryId) : null });
+    }
+    return outcomes;
+  }
+
   async function recordCorrection(
     userId: string,
     transaction: CategorizeSubject,
     categoryId: string,
   ): Promise<CorrectionOutcome> {
-    const learner = await learnerOf(userId);
-    const merchant = normalizeMerchant(transaction.description);
-    const name = transaction.merchantName ?? merchant.name;
-    learner.learn({
-      key: merchant.key,
-      name: name.length > 0 ? name : transaction.description,
-      amount: transaction.amount,
-      features: textFeatures(merchant.key, transaction.description, transaction.amount),
-      categoryId,
-    });
-    await stateStore.save(userId, learner.snapshot());
-    const memory = learner.merchantMemory(merchant.key);
-    if (
-      memory &&
-      memory.streak.categoryId === categoryId &&
-      memory.streak.length === suggestAfter &&
-      !(await coveredByRule(userId, memory.name, categoryId))
-    ) {
-      return { suggestedRule: suggestionFor(memory.name, categoryId) };
-    }
-    return { suggestedRule: null };
+    const [outcome] = await recordCorrections(userId, [{ transaction, categoryId }]);
+    return outcome!;
   }
 
   async function* history(userId: string, filter: TransactionFilter): AsyncGenerator<Transaction[]> {
@@ -552,6 +575,7 @@ export function createCategorizer(options: CategorizerOptions): Categorizer {
   return {
     categorize,
     recordCorrection,
+    recordCorrections,
 
     async suggestRules(userId) {
       const learner = await learnerOf(userId);

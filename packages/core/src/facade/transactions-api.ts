@@ -122,7 +122,10 @@ export function createTransactionsApi(
         })),
         'user',
       );
-      if (categorizer) for (const row of rows) await categorizer.recordCorrection(userId, row, categoryId);
+      await categorizer?.recordCorrections(
+        userId,
+        rows.map((transaction) => ({ transaction, categoryId })),
+      );
       await publishUpdated(userId, rows, ['categoryId']);
       return rows;
     },
