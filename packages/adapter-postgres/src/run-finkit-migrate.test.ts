@@ -12,7 +12,9 @@ describe('finkit-migrate arguments', () => {
     const { lines, output } = capture();
     expect(await runFinkitMigrate([], output, {})).toBe(2);
     expect(lines.err.join('\n')).toContain('Give exactly one of --url');
-    expect(await runFinkitMigrate(['--url', 'postgres://x', '--data-dir', 'finkit-data'], output, {})).toBe(2);
+    expect(await runFinkitMigrate(['--url', 'postgres://x', '--data-dir', 'finkit-data'], output, {})).toBe(
+      2,
+    );
     expect(await runFinkitMigrate(['--nope'], output, {})).toBe(2);
     expect(
       await runFinkitMigrate(['--url', 'postgres://x', '--embedding-dimensions', 'abc'], output, {}),
