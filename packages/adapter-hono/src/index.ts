@@ -1,3 +1,10 @@
+/**
+ * `createFinkitApp()`: the REST API, WebSocket, OpenAPI document, auth hook and error mapping
+ * as a Hono app.
+ *
+ * @packageDocumentation
+ * @module \@finkit/adapter-hono
+ */
 export { type BearerJwtOptions, bearerJwtAuthenticate, bearerToken } from './bearer-jwt-authenticate.js';
 export { type CorsOptions, createFinkitApp, type FinkitAppOptions } from './create-finkit-app.js';
 export {

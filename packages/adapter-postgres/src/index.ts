@@ -1,3 +1,10 @@
+/**
+ * The `Store` on PostgreSQL or embedded PGlite (Kysely), migrations, pgvector search, a pg-boss
+ * job runner and a LISTEN/NOTIFY event bus.
+ *
+ * @packageDocumentation
+ * @module \@finkit/adapter-postgres
+ */
 export { createEmbeddedStore, type EmbeddedStoreOptions } from './create-embedded-store.js';
 export { createPgBossJobRunner, type PgBossJobRunnerOptions } from './create-pg-boss-job-runner.js';
 export { createPgEventBus, type PgEventBusOptions } from './create-pg-event-bus.js';

@@ -1,3 +1,10 @@
+/**
+ * Domain types and zod schemas, money, the ports, the engines (sync, categorization, budgets,
+ * goals, search, export), typed events and errors, an in-memory store and the `createFinkit()` facade.
+ *
+ * @packageDocumentation
+ * @module \@finkit/core
+ */
 export * from './budgets/budget-period.js';
 export * from './budgets/budget-progress.js';
 export * from './budgets/budget-spending.js';

@@ -1,3 +1,10 @@
+/**
+ * The `Notifier`: email, SMS, web push, signed webhooks and in-app channels, preferences,
+ * retries and de-duplication.
+ *
+ * @packageDocumentation
+ * @module \@finkit/notifier
+ */
 export * from './channels/create-in-app-channel.js';
 export * from './channels/create-sendgrid-email-channel.js';
 export * from './channels/create-smtp-email-channel.js';

@@ -1,3 +1,9 @@
+/**
+ * The `BankProvider` on the official `plaid` client, and Plaid webhook verification.
+ *
+ * @packageDocumentation
+ * @module \@finkit/plaid
+ */
 export {
   createPlaidProvider,
   type PlaidProviderOptions,

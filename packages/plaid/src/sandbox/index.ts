@@ -1,3 +1,9 @@
+/**
+ * An offline Plaid-compatible server for tests, demos and your own CI (`startPlaidSandbox`).
+ *
+ * @packageDocumentation
+ * @module \@finkit/plaid/sandbox
+ */
 export type { SandboxWebhookCode } from './build-webhook-payload.js';
 export type { PublicTokenOptions } from './create-sandbox-state.js';
 export type { WebhookDelivery, WebhookDeliveryOptions } from './create-webhook-dispatcher.js';
