@@ -23,6 +23,7 @@ export * from './categorize/pfc-category-map.js';
 export * from './create-finkit.js';
 export * from './crypto/create-token-cipher.js';
 export * from './crypto/generate-token-key.js';
+export * from './crypto/rotate-access-tokens.js';
 export * from './errors/finkit-error.js';
 export * from './events/create-memory-event-bus.js';
 export * from './goals/create-goal-engine.js';

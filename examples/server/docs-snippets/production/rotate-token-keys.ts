@@ -3,23 +3,10 @@ import {
   createMemoryStore,
   createTokenCipher,
   generateTokenKey,
-  type Store,
-  type TokenCipher,
+  rotateAccessTokens,
 } from '@finkit/core';
 import { createPlaidProvider } from '@finkit/plaid';
 import { startPlaidSandbox } from '@finkit/plaid/sandbox';
-
-/** Re-encrypts every stored access token still under an old key. Safe to run again. */
-export async function rotateAccessTokens(store: Store, cipher: TokenCipher) {
-  let rotated = 0;
-  for (const c of await store.connections.listByStatus(['active', 'reauth_required', 'error', 'removed'])) {
-    if (!cipher.needsRotation(c.encryptedAccessToken)) continue;
-    const token = await cipher.decrypt(c.encryptedAccessToken);
-    await store.connections.update(c.userId, c.id, { encryptedAccessToken: await cipher.encrypt(token) });
-    rotated += 1;
-  }
-  return rotated;
-}
 
 export async function main() {
   const sandbox = await startPlaidSandbox({ historyDays: 30 });
@@ -39,7 +26,8 @@ export async function main() {
   // Step 1: deploy with both keys, the new one primary. New tokens use k2; old ones still decrypt.
   const both = createTokenCipher({ keys, primaryKeyId: 'k2' });
   // Step 2: re-encrypt what is stored. Step 3: deploy without k1.
-  const rotated = await rotateAccessTokens(store, both);
+  const { rotated, failed } = await rotateAccessTokens(store, both);
+  if (failed.length > 0) throw new Error('keep k1: some tokens did not decrypt');
   const after = createFinkit({
     store,
     provider,
