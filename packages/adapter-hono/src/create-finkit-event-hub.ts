@@ -24,7 +24,7 @@ export interface FinkitEventHub {
     lastEventId: number | null,
     listener: (event: NumberedEvent) => void,
   ): EventHubSubscription;
-  /** The id the next event will get minus one; 0 before any event. */
+  /** The id of the last event numbered; before any, the clock-based id this hub starts after. */
   readonly lastId: number;
   close(): void;
 }
@@ -36,25 +36,43 @@ export interface FinkitEventHubOptions {
   maxUsers?: number;
 }
 
+// The highest id any hub in this process has used, so a hub made later in the same millisecond
+// still starts above it.
+let highestIssuedId = 0;
+
+/**
+ * Ids start from the clock (microseconds since the epoch), so a restarted server numbers its
+ * events above everything it numbered before: a client's id from before the restart is then
+ * below this hub's first id and is reported as `missed`, instead of being taken for an id of this
+ * hub and silently skipping this hub's first events. Stays below 2^53 until the year 2255.
+ */
+function firstIdBefore(): number {
+  return Math.max(Date.now() * 1000, highestIssuedId);
+}
+
 /**
  * Numbers every event finkit publishes and keeps a bounded ring of each user's recent ones, so a
- * client that reconnects with the last id it saw gets what it missed. Ids grow monotonically in
- * this process; after a restart a client's id is ahead of them and the hub reports `missed`.
+ * client that reconnects with the last id it saw gets what it missed. Ids grow monotonically,
+ * across restarts too; a client whose id this hub cannot vouch for (from before it started, ahead
+ * of it, or dropped from the buffer) is told `missed` and should reload its data. Each server
+ * instance numbers on its own, so a client resuming on another instance is told `missed` too.
  */
 export function createFinkitEventHub(finkit: Finkit, options: FinkitEventHubOptions = {}): FinkitEventHub {
   const bufferSize = Math.max(1, options.bufferSize ?? 256);
   const maxUsers = Math.max(1, options.maxUsers ?? 10_000);
   // Map iteration order is insertion order: re-inserting on activity makes it an LRU.
   const buffers = new Map<string, { events: NumberedEvent[]; droppedThrough: number }>();
-  // A user whose buffer was evicted may have missed anything up to here.
-  let evictedThrough = 0;
+  let lastId = firstIdBefore();
+  // A client cannot have seen every event up to here unless this hub sent it: anything older is
+  // from before this hub started. Evicting a user's buffer moves it forward.
+  let evictedThrough = lastId;
   const listeners = new Map<string, Set<(event: NumberedEvent) => void>>();
-  let lastId = 0;
 
   const unsubscribeBus = finkit.events.subscribe('*', (event) => {
     lastId += 1;
+    highestIssuedId = Math.max(highestIssuedId, lastId);
     const numbered: NumberedEvent = { id: lastId, type: event.type, at: event.at, data: event.data };
-    const buffer = buffers.get(event.userId) ?? { events: [], droppedThrough: 0 };
+    const buffer = buffers.get(event.userId) ?? { events: [], droppedThrough: evictedThrough };
     buffers.delete(event.userId);
     buffer.events.push(numbered);
     if (buffer.events.length > bufferSize) {

@@ -30,7 +30,8 @@ export interface FinkitWebSocket {
 
 function parseLastEventId(value: string | undefined): number | null {
   if (value === undefined || value === '') return null;
-  if (!/^\d{1,15}$/.test(value)) {
+  // Ids are microseconds since the epoch (16 digits) plus a count; anything unsafe is not ours.
+  if (!/^\d{1,16}$/.test(value) || !Number.isSafeInteger(Number(value))) {
     throw new FinkitError('VALIDATION', 'Invalid query: lastEventId: Must be a non-negative integer', {
       details: { in: 'query', issues: [{ path: 'lastEventId', message: 'Must be a non-negative integer' }] },
     });

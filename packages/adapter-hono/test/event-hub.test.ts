@@ -79,4 +79,48 @@ describe('createFinkitEventHub', () => {
     expect(u3).toHaveLength(1);
     hub.close();
   });
+
+  it('numbers a restarted hub above the old one and tells a client from before the restart it missed events', async () => {
+    const { finkit } = await createHarness();
+    const before = createFinkitEventHub(finkit);
+    const seen: NumberedEvent[] = [];
+    before.subscribe('alice', null, (e) => seen.push(e));
+    for (let i = 0; i < 3; i++) await finkit.context.events.publish(updated('alice', `old${i}`));
+    before.close();
+
+    // The restarted server: more events than the client's id before the client comes back.
+    const after = createFinkitEventHub(finkit);
+    for (let i = 0; i < 5; i++) await finkit.context.events.publish(updated('alice', `new${i}`));
+    const lastSeen = seen[seen.length - 1]!.id;
+    expect(after.lastId).toBeGreaterThan(lastSeen + 5);
+    const resumed: NumberedEvent[] = [];
+    const sub = after.subscribe('alice', lastSeen, (e) => resumed.push(e));
+    expect(sub.missed).toBe(true);
+    // What the hub still has is replayed in order, every id above the old hub's.
+    expect(resumed.map((e) => (e.data as { transactionId: string }).transactionId)).toEqual([
+      'new0',
+      'new1',
+      'new2',
+      'new3',
+      'new4',
+    ]);
+    expect(Math.min(...resumed.map((e) => e.id))).toBeGreaterThan(lastSeen);
+    after.close();
+  });
+
+  it('says missed to a user whose buffer was evicted and who has had new events since', async () => {
+    const { finkit } = await createHarness();
+    const hub = createFinkitEventHub(finkit, { maxUsers: 1 });
+    const seen: NumberedEvent[] = [];
+    const sub = hub.subscribe('u1', null, (e) => seen.push(e));
+    await finkit.context.events.publish(updated('u1', 'a'));
+    sub.unsubscribe();
+    await finkit.context.events.publish(updated('u1', 'b'));
+    await finkit.context.events.publish(updated('u2', 'x')); // evicts u1 and its 'b'
+    await finkit.context.events.publish(updated('u1', 'c'));
+    const resumed: NumberedEvent[] = [];
+    expect(hub.subscribe('u1', seen[0]!.id, (e) => resumed.push(e)).missed).toBe(true);
+    expect(resumed.map((e) => (e.data as { transactionId: string }).transactionId)).toEqual(['c']);
+    hub.close();
+  });
 });
