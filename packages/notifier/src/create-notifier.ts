@@ -1,5 +1,6 @@
 import {
   type Clock,
+  type Delivery,
   type EventBus,
   FinkitError,
   type NotificationChannel,
@@ -14,6 +15,7 @@ import PQueue from 'p-queue';
 import { createInAppChannel } from './channels/create-in-app-channel.js';
 import type { ChannelMessage, DeliveryChannel, Recipient } from './channels/delivery-channel.js';
 import { isPermanentFailure } from './delivery-failure.js';
+import { decodeDeliveryPayload, encodeDeliveryPayload } from './delivery-payload.js';
 import { idempotencyKey } from './idempotency-key.js';
 import { createMemoryPreferences } from './preferences/create-memory-preferences.js';
 import { nextLocalTime, quietUntil } from './preferences/next-local-time.js';
@@ -46,7 +48,11 @@ export interface NotifierOptions {
    * queue wait plus all retries; a sender that dies holds it this long before another may resend.
    */
   leaseMs?: number;
-  /** How often held (quiet hours, digest) notifications are checked; 0 turns the timer off. Default 60 000. */
+  /**
+   * How often the store is asked for due work: held notifications (quiet hours, digest) whose time
+   * has come, and deliveries a dead or closed sender left unsent. The first check runs right after
+   * start, so a restarted process resumes at once. 0 turns the timer off (call `flushHeld`). Default 60 000.
+   */
   holdCheckMs?: number;
   /** Background failures: a permanently failed delivery, a store write that failed. Default console.error. */
   onError?: (
@@ -60,9 +66,13 @@ export type NotifierInput = OutgoingNotification & { html?: string };
 
 export interface NotifierService extends Notifier {
   send(notification: NotifierInput): Promise<NotificationResult>;
-  /** Resolves when nothing is queued, sending or waiting to retry (held notifications aside). */
+  /** Resolves when nothing is queued, sending, waiting to retry or being released (held notifications aside). */
   idle(): Promise<void>;
-  /** Sends what quiet hours or the digest held and whose time has come; returns how many messages. */
+  /**
+   * Takes due work from the store and queues it: what quiet hours or the digest held and whose
+   * time has come (digest items merged into one message per user and channel), and what a sender
+   * that died or closed left unsent (its lease over). Returns how many messages were queued.
+   */
   flushHeld(): Promise<number>;
   /** Stops taking work, releases the leases of what never started, waits for sends in flight, closes channels. */
   close(): Promise<void>;
@@ -80,12 +90,8 @@ interface Job {
   timer?: ReturnType<typeof setTimeout>;
 }
 
-interface HeldJob {
-  job: Job;
-  releaseAt: number;
-  /** Digest items are merged into one message per user and channel when released. */
-  digest: boolean;
-}
+/** Rows taken from the store per `claimDue` call. */
+const claimBatch = 500;
 
 const interruptive = new Set<NotificationChannel>(['email', 'sms', 'push']);
 
@@ -136,16 +142,18 @@ export function createNotifier(options: NotifierOptions): NotifierService {
   let inflight = 0;
   let idleWaiters: (() => void)[] = [];
   const waiting = new Set<Job>();
-  const held: HeldJob[] = [];
 
-  const finish = (job: Job) => {
-    waiting.delete(job);
+  const settle = () => {
     inflight -= 1;
     if (inflight === 0) {
       const waiters = idleWaiters;
       idleWaiters = [];
       for (const resolve of waiters) resolve();
     }
+  };
+  const finish = (job: Job) => {
+    waiting.delete(job);
+    settle();
   };
 
   const claimAll = async (job: Job, now: Date, lease: number): Promise<string[]> => {
@@ -155,7 +163,10 @@ export function createNotifier(options: NotifierOptions): NotifierService {
     return job.keys.filter((_, i) => outcomes[i] === 'claimed');
   };
 
-  const markAll = async (job: Job, mark: (key: string) => Promise<void>) => {
+  const markAll = async (
+    job: Pick<Job, 'userId' | 'channel' | 'keys'>,
+    mark: (key: string) => Promise<void>,
+  ) => {
     try {
       await Promise.all(job.keys.map(mark));
     } catch (error) {
@@ -237,6 +248,18 @@ export function createNotifier(options: NotifierOptions): NotifierService {
     timeZone: prefs.timeZone,
   });
 
+  const messageFor = (
+    notification: OutgoingNotification,
+    recipient: Recipient,
+    kind: NotificationChannel,
+    html: string | undefined,
+  ): ChannelMessage => ({
+    notification,
+    recipient,
+    html: html ?? toHtml(notification.title, notification.body.split('\n\n')),
+    idempotencyKey: idempotencyKey(notification.userId, notification.dedupeKey, kind),
+  });
+
   async function send(input: NotifierInput): Promise<NotificationResult> {
     if (closed) throw new FinkitError('CAPABILITY_UNAVAILABLE', 'The notifier is closed');
     for (const field of ['userId', 'type', 'dedupeKey'] as const) {
@@ -261,43 +284,55 @@ export function createNotifier(options: NotifierOptions): NotifierService {
         ? nextLocalTime(now, prefs.digest.at, prefs.timeZone)
         : null;
 
+    const sendNow = encodeDeliveryPayload({ notification, ...(html === undefined ? {} : { html }) });
     const planned = await Promise.all(
       [...new Set(wanted)].map(async (kind) => {
         const channel = channels[kind];
         if (channel === undefined || !(await channel.reaches(recipient))) return null;
         const digest = digestAt !== null && kind !== 'in_app';
         const releaseAt = digest ? digestAt : interruptive.has(kind) ? quietEnd : null;
-        const lease = leaseMs + (releaseAt === null ? 0 : releaseAt.getTime() - now.getTime());
-        const outcome = await store.deliveries.claim(notification.userId, notification.dedupeKey, kind, {
+        const { userId, dedupeKey } = notification;
+        if (releaseAt !== null) {
+          // Held in the store, not in memory: a restart must not lose what waits for morning.
+          const payload = digest
+            ? encodeDeliveryPayload({
+                notification,
+                ...(html === undefined ? {} : { html }),
+                digestAt: releaseAt.toISOString(),
+              })
+            : sendNow;
+          const held = await store.deliveries.hold(userId, dedupeKey, kind, {
+            now,
+            until: releaseAt,
+            payload,
+          });
+          return held === 'claimed' ? { kind, job: null } : null;
+        }
+        // The payload lets another sender finish this one if this process dies before it is sent.
+        const outcome = await store.deliveries.claim(userId, dedupeKey, kind, {
           now,
-          leaseMs: lease,
+          leaseMs,
+          payload: sendNow,
         });
         if (outcome !== 'claimed') return null;
         const job: Job = {
           channel: kind,
-          userId: notification.userId,
-          keys: [notification.dedupeKey],
-          message: {
-            notification,
-            recipient,
-            html: html ?? toHtml(notification.title, notification.body.split('\n\n')),
-            idempotencyKey: idempotencyKey(notification.userId, notification.dedupeKey, kind),
-          },
-          leaseUntil: now.getTime() + lease,
+          userId,
+          keys: [dedupeKey],
+          message: messageFor(notification, recipient, kind, html),
+          leaseUntil: now.getTime() + leaseMs,
           attempts: 0,
         };
-        return { job, releaseAt, digest };
+        return { kind, job };
       }),
     );
     const accepted: NotificationChannel[] = [];
     for (const plan of planned) {
       if (plan === null) continue;
-      accepted.push(plan.job.channel);
-      if (plan.releaseAt === null) {
+      accepted.push(plan.kind);
+      if (plan.job !== null) {
         inflight += 1;
         enqueue(plan.job);
-      } else {
-        held.push({ job: plan.job, releaseAt: plan.releaseAt.getTime(), digest: plan.digest });
       }
     }
     // The caller's next send waits one turn of the event loop, so a burst of sends cannot keep the
@@ -306,68 +341,115 @@ export function createNotifier(options: NotifierOptions): NotifierService {
     return { accepted: accepted.length > 0, channels: accepted };
   }
 
-  async function flushHeld(): Promise<number> {
-    const now = clock.now().getTime();
-    const due = held.filter((h) => h.releaseAt <= now);
-    if (due.length === 0) return 0;
-    for (const h of due) held.splice(held.indexOf(h), 1);
-    const digests = new Map<string, Job[]>();
+  /** Queues due rows from the store; digest items come back to be merged by the caller. */
+  async function release(due: Delivery[], now: Date, digests: Map<string, Job[]>): Promise<number> {
+    const recipients = new Map<string, Promise<Recipient>>();
+    const recipientFor = (userId: string): Promise<Recipient> => {
+      let recipient = recipients.get(userId);
+      if (recipient === undefined) {
+        recipient = preferences.get(userId).then((prefs) => recipientOf(userId, prefs));
+        recipients.set(userId, recipient);
+      }
+      return recipient;
+    };
     let messages = 0;
-    for (const { job, digest } of due) {
-      if (!digest) {
+    for (const row of due) {
+      const payload = decodeDeliveryPayload(row.payload);
+      if (payload === null) {
+        await markAll({ userId: row.userId, channel: row.channel, keys: [row.dedupeKey] }, (key) =>
+          store.deliveries.markFailed(row.userId, key, row.channel, {
+            permanent: true,
+            error: 'stored payload is unreadable',
+            at: now,
+          }),
+        );
+        continue;
+      }
+      // A channel this process lacks: its lease runs out and a process that has it takes the row.
+      if (channels[row.channel] === undefined) continue;
+      const recipient = await recipientFor(row.userId);
+      const job: Job = {
+        channel: row.channel,
+        userId: row.userId,
+        keys: [row.dedupeKey],
+        message: messageFor(payload.notification, recipient, row.channel, payload.html),
+        leaseUntil: now.getTime() + leaseMs,
+        attempts: 0,
+      };
+      if (payload.digestAt === undefined) {
         inflight += 1;
         enqueue(job);
         messages += 1;
         continue;
       }
-      const group = `${job.userId}\u0000${job.channel}`;
+      const group = `${row.userId}\u0000${row.channel}\u0000${payload.digestAt}`;
       digests.set(group, [...(digests.get(group) ?? []), job]);
-    }
-    for (const jobs of digests.values()) {
-      const first = jobs[0];
-      if (first === undefined) continue;
-      const { recipient } = first.message;
-      const date = zonedDate(new Date(now), recipient.timeZone);
-      const rendered = notificationTemplates.dailyDigest(
-        { date, items: jobs.map((j) => j.message.notification) },
-        { locale: recipient.locale },
-      );
-      const dedupeKey = `digest:${date}`;
-      inflight += 1;
-      enqueue({
-        channel: first.channel,
-        userId: first.userId,
-        keys: jobs.flatMap((j) => j.keys),
-        message: {
-          notification: {
-            userId: first.userId,
-            type: 'digest.daily',
-            dedupeKey,
-            title: rendered.title,
-            body: rendered.body,
-            data: { items: jobs.map((j) => j.message.notification.dedupeKey) },
-          },
-          recipient,
-          html: rendered.html,
-          idempotencyKey: idempotencyKey(first.userId, dedupeKey, first.channel),
-        },
-        leaseUntil: Math.min(...jobs.map((j) => j.leaseUntil)),
-        attempts: 0,
-      });
-      messages += 1;
     }
     return messages;
   }
 
-  const holdTimer =
-    (options.holdCheckMs ?? 60_000) > 0
-      ? setInterval(() => {
-          flushHeld().catch((error: unknown) =>
-            onError(error, { userId: '', channel: 'in_app', dedupeKeys: [] }),
-          );
-        }, options.holdCheckMs ?? 60_000)
-      : undefined;
+  async function flushHeld(): Promise<number> {
+    if (closed) return 0;
+    // Counted as work in flight, so idle() also waits for rows taken from the store but not yet queued.
+    inflight += 1;
+    try {
+      const now = clock.now();
+      const digests = new Map<string, Job[]>();
+      let messages = 0;
+      for (;;) {
+        const due = await store.deliveries.claimDue({ now, leaseMs, limit: claimBatch });
+        messages += await release(due, now, digests);
+        if (due.length < claimBatch || closed) break;
+      }
+      for (const [group, jobs] of digests) {
+        const first = jobs[0];
+        if (first === undefined) continue;
+        const { recipient } = first.message;
+        // The digest's own time names it, so a digest resumed after a restart keeps its key.
+        const date = zonedDate(new Date(group.slice(group.lastIndexOf('\u0000') + 1)), recipient.timeZone);
+        const rendered = notificationTemplates.dailyDigest(
+          { date, items: jobs.map((j) => j.message.notification) },
+          { locale: recipient.locale },
+        );
+        const dedupeKey = `digest:${date}`;
+        inflight += 1;
+        enqueue({
+          channel: first.channel,
+          userId: first.userId,
+          keys: jobs.flatMap((j) => j.keys),
+          message: {
+            notification: {
+              userId: first.userId,
+              type: 'digest.daily',
+              dedupeKey,
+              title: rendered.title,
+              body: rendered.body,
+              data: { items: jobs.map((j) => j.message.notification.dedupeKey) },
+            },
+            recipient,
+            html: rendered.html,
+            idempotencyKey: idempotencyKey(first.userId, dedupeKey, first.channel),
+          },
+          leaseUntil: Math.min(...jobs.map((j) => j.leaseUntil)),
+          attempts: 0,
+        });
+        messages += 1;
+      }
+      return messages;
+    } finally {
+      settle();
+    }
+  }
+
+  const holdCheckMs = options.holdCheckMs ?? 60_000;
+  const checkDue = () => {
+    flushHeld().catch((error: unknown) => onError(error, { userId: '', channel: 'in_app', dedupeKeys: [] }));
+  };
+  const holdTimer = holdCheckMs > 0 ? setInterval(checkDue, holdCheckMs) : undefined;
   holdTimer?.unref();
+  // Right after start, not a whole interval later: what a crashed process left is resumed at once.
+  const firstCheck = holdCheckMs > 0 ? setTimeout(checkDue, 0) : undefined;
+  firstCheck?.unref();
 
   const idle = (): Promise<void> =>
     inflight === 0 ? Promise.resolve() : new Promise<void>((resolve) => idleWaiters.push(resolve));
@@ -380,9 +462,10 @@ export function createNotifier(options: NotifierOptions): NotifierService {
       if (closed) return;
       closed = true;
       if (holdTimer !== undefined) clearInterval(holdTimer);
-      // What never started goes back to the log, so another process can send it without waiting for the lease.
-      const unstarted = [...waiting, ...held.map((h) => h.job)];
-      held.length = 0;
+      if (firstCheck !== undefined) clearTimeout(firstCheck);
+      // What never started goes back to the log, so another process can send it without waiting
+      // for the lease. Held notifications stay held in the store.
+      const unstarted = [...waiting];
       for (const queue of queues.values()) queue.clear();
       const at = clock.now();
       for (const job of unstarted) {

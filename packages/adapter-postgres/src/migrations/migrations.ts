@@ -4,6 +4,7 @@ import { initialSchema } from './initial-schema.js';
 import { learnerState } from './learner-state.js';
 import type { Migration } from './migration.js';
 import { notificationDeliveries } from './notification-deliveries.js';
+import { notificationHolds } from './notification-holds.js';
 import { transactionEmbeddings } from './transaction-embeddings.js';
 
 /** Every migration in version order. Append only: a released migration never changes. */
@@ -14,4 +15,5 @@ export const migrations: readonly Migration[] = [
   eventPayloads,
   notificationDeliveries,
   learnerState,
+  notificationHolds,
 ];

@@ -1,4 +1,10 @@
-import { type Delivery, type DeliveryRepository, type DeliveryStatus, notFound } from '@finkit/core';
+import {
+  type Delivery,
+  type DeliveryClaim,
+  type DeliveryRepository,
+  type DeliveryStatus,
+  notFound,
+} from '@finkit/core';
 import { sql } from 'kysely';
 import type { PostgresContext } from '../postgres-context.js';
 
@@ -10,6 +16,7 @@ interface DeliveryRow {
   status: DeliveryStatus;
   attempts: number;
   lease_until: Date | null;
+  payload: string | null;
   last_error: string | null;
   created_at: Date;
   updated_at: Date;
@@ -24,6 +31,7 @@ function toDelivery(row: DeliveryRow): Delivery {
     status: row.status,
     attempts: Number(row.attempts),
     leaseUntil: row.lease_until === null ? null : new Date(row.lease_until),
+    payload: row.payload,
     lastError: row.last_error,
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
@@ -40,37 +48,100 @@ export function createPostgresDeliveries(context: PostgresContext): DeliveryRepo
     `.execute(db);
     if (found.rows.length === 0) throw notFound('Delivery', `${dedupeKey}/${channel}`);
   };
+  // One statement: the primary key serializes racing inserts, and the conditional update re-takes
+  // only a pending row whose lease is released or expired, so exactly one caller sees a row come back.
+  const take = async (
+    userId: string,
+    dedupeKey: string,
+    channel: string,
+    now: Date,
+    next: { status: 'held' | 'pending'; leaseUntil: Date; payload: string | null },
+  ): Promise<DeliveryClaim> => {
+    const stamp = clock.now();
+    const taken = await sql<{ attempts: number }>`
+      insert into notification_deliveries
+        (user_id, dedupe_key, channel, status, attempts, lease_until, payload, created_at, updated_at)
+      values (${userId}, ${dedupeKey}, ${channel}, ${next.status}, 1, ${next.leaseUntil}, ${next.payload},
+        ${stamp}, ${stamp})
+      on conflict (user_id, dedupe_key, channel) do update
+        set status = excluded.status,
+            attempts = notification_deliveries.attempts + 1,
+            lease_until = excluded.lease_until,
+            payload = coalesce(excluded.payload, notification_deliveries.payload),
+            updated_at = excluded.updated_at
+        where notification_deliveries.status = 'pending'
+          and (notification_deliveries.lease_until is null or notification_deliveries.lease_until <= ${now})
+      returning attempts
+    `.execute(db);
+    if (taken.rows.length > 0) return 'claimed';
+    const current = await sql<{ status: DeliveryStatus }>`
+      select status from notification_deliveries
+      where user_id = ${userId} and dedupe_key = ${dedupeKey} and channel = ${channel}
+    `.execute(db);
+    const status = current.rows[0]?.status;
+    if (status === 'delivered' || status === 'failed') return status;
+    return 'in_progress';
+  };
   return {
-    async claim(userId, dedupeKey, channel, { now, leaseMs }) {
+    async claim(userId, dedupeKey, channel, { now, leaseMs, payload }) {
+      const leaseUntil = new Date(now.getTime() + leaseMs);
+      return take(userId, dedupeKey, channel, now, {
+        status: 'pending',
+        leaseUntil,
+        payload: payload ?? null,
+      });
+    },
+    async hold(userId, dedupeKey, channel, { now, until, payload }) {
+      return take(userId, dedupeKey, channel, now, { status: 'held', leaseUntil: until, payload });
+    },
+    async claimDue({ now, leaseMs, limit }) {
       const stamp = clock.now();
       const leaseUntil = new Date(now.getTime() + leaseMs);
-      // One statement: the primary key serializes racing inserts, and the conditional update
-      // re-claims only a released or expired lease, so exactly one caller sees a row come back.
-      const claimed = await sql<{ attempts: number }>`
-        insert into notification_deliveries
-          (user_id, dedupe_key, channel, status, attempts, lease_until, created_at, updated_at)
-        values (${userId}, ${dedupeKey}, ${channel}, 'pending', 1, ${leaseUntil}, ${stamp}, ${stamp})
-        on conflict (user_id, dedupe_key, channel) do update
-          set attempts = notification_deliveries.attempts + 1,
-              lease_until = excluded.lease_until,
-              updated_at = excluded.updated_at
-          where notification_deliveries.status = 'pending'
-            and (notification_deliveries.lease_until is null or notification_deliveries.lease_until <= ${now})
-        returning attempts
+      // skip locked: concurrent senders each take different rows instead of queueing on the same ones;
+      // a row another sender just took fails the re-checked lease condition and is left out.
+      const rows = await sql<DeliveryRow & { due: Date | null }>`
+        with due as (
+          select user_id, dedupe_key, channel, lease_until as due
+          from notification_deliveries
+          where payload is not null and status in ('held', 'pending')
+            and (lease_until is null or lease_until <= ${now})
+          order by lease_until nulls first, user_id collate "C", dedupe_key collate "C", channel collate "C"
+          limit ${Math.max(0, Math.floor(limit))}
+          for update skip locked
+        )
+        update notification_deliveries d
+        set status = 'pending',
+            attempts = d.attempts + case when d.status = 'held' then 0 else 1 end,
+            lease_until = ${leaseUntil},
+            updated_at = ${stamp}
+        from due
+        where d.user_id = due.user_id and d.dedupe_key = due.dedupe_key and d.channel = due.channel
+        returning d.*, due.due
       `.execute(db);
-      if (claimed.rows.length > 0) return 'claimed';
-      const current = await sql<{ status: DeliveryStatus }>`
-        select status from notification_deliveries
-        where user_id = ${userId} and dedupe_key = ${dedupeKey} and channel = ${channel}
-      `.execute(db);
-      const status = current.rows[0]?.status;
-      if (status === 'delivered' || status === 'failed') return status;
-      return 'in_progress';
+      const key = (r: DeliveryRow & { due: Date | null }) =>
+        [
+          r.due === null ? Number.NEGATIVE_INFINITY : new Date(r.due).getTime(),
+          r.user_id,
+          r.dedupe_key,
+          r.channel,
+        ] as const;
+      return rows.rows
+        .sort((a, b) => {
+          const [ad, au, ak, ac] = key(a);
+          const [bd, bu, bk, bc] = key(b);
+          return (
+            ad - bd ||
+            (au < bu ? -1 : au > bu ? 1 : 0) ||
+            (ak < bk ? -1 : ak > bk ? 1 : 0) ||
+            (ac < bc ? -1 : ac > bc ? 1 : 0)
+          );
+        })
+        .map(toDelivery);
     },
     async markDelivered(userId, dedupeKey, channel, at) {
       const result = await sql`
         update notification_deliveries
-        set status = 'delivered', lease_until = null, delivered_at = ${at}, updated_at = ${at}
+        set status = 'delivered', lease_until = null, payload = null, delivered_at = ${at}, updated_at = ${at}
         where user_id = ${userId} and dedupe_key = ${dedupeKey} and channel = ${channel}
           and status <> 'delivered'
       `.execute(db);
@@ -80,7 +151,8 @@ export function createPostgresDeliveries(context: PostgresContext): DeliveryRepo
       const result = await sql`
         update notification_deliveries
         set status = case when ${permanent}::boolean then 'failed' else status end,
-            lease_until = null, last_error = ${error}, updated_at = ${at}
+            lease_until = null, last_error = ${error}, updated_at = ${at},
+            payload = case when ${permanent}::boolean then null else payload end
         where user_id = ${userId} and dedupe_key = ${dedupeKey} and channel = ${channel}
           and status <> 'delivered'
       `.execute(db);

@@ -116,17 +116,31 @@ export interface TransactionPage {
   nextCursor: string | null;
 }
 
-export type AggregateGroup = 'category' | 'month' | 'merchant' | 'none';
+/**
+ * - `category`, `month`, `merchant`, `none`: one row per group and currency.
+ * - `categoryDay`: one row per category, calendar date, currency and pending flag, so one query
+ *   over a date range answers the sums of any periods inside it (budget periods of different
+ *   lengths, zones and start days alike), added up by the caller.
+ */
+export type AggregateGroup = 'category' | 'month' | 'merchant' | 'none' | 'categoryDay';
 
 export interface AggregateQuery {
   groupBy: AggregateGroup;
   filter?: TransactionFilter;
 }
 
-/** Sums per group and currency. Removed rows never count; hidden ones only with `includeHidden`. */
+/**
+ * Sums per group and currency. Removed rows never count; hidden ones only with `includeHidden`.
+ * Ordered by key, then date and pending (posted first) for `categoryDay`, then currency, each by
+ * code unit.
+ */
 export interface AggregateRow {
-  /** Category id, `YYYY-MM`, merchant name (or description when none), or `all`. */
+  /** Category id (`category`, `categoryDay`), `YYYY-MM`, merchant name (or description when none), or `all`. */
   key: string;
+  /** `categoryDay` only: the rows' calendar date (`YYYY-MM-DD`). Absent for other groupings. */
+  date?: string;
+  /** `categoryDay` only: whether the rows are pending; pending and posted are summed apart. */
+  pending?: boolean;
   currency: string;
   /** Sum of positive amounts (money in), minor units. */
   inflow: number;
@@ -266,8 +280,11 @@ export interface NotificationRepository {
   markRead(userId: string, id: string, at: Date): Promise<Notification>;
 }
 
-/** `pending` while a sender holds (or held) a lease; `delivered` and `failed` are final. */
-export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
+/**
+ * `held` waits for its release time (quiet hours, a digest); `pending` while a sender holds (or
+ * held) a lease; `delivered` and `failed` are final.
+ */
+export type DeliveryStatus = 'held' | 'pending' | 'delivered' | 'failed';
 
 /** One notification on one channel for one user: the notifier's delivery log. */
 export interface Delivery {
@@ -275,10 +292,15 @@ export interface Delivery {
   dedupeKey: string;
   channel: NotificationChannel;
   status: DeliveryStatus;
-  /** Claims so far (each claim is one send attempt, or one hold until the send). */
+  /** Claims and holds so far (each is one send attempt; releasing a hold is not another). */
   attempts: number;
-  /** Until when the current claimant holds it; null once released or final. */
+  /** Until when the current claimant holds it (a `held` row: its release time); null once released or final. */
   leaseUntil: Date | null;
+  /**
+   * What the sender needs to send it again after a restart (opaque to the store); null when the
+   * claim carried none, and once final.
+   */
+  payload: string | null;
   lastError: string | null;
   createdAt: Date;
   updatedAt: Date;
@@ -287,35 +309,58 @@ export interface Delivery {
 
 /**
  * What `claim` found: `claimed` (the caller now holds the lease and must send, then mark),
- * `delivered` or `failed` (final: send nothing), `in_progress` (someone else holds a live lease).
+ * `delivered` or `failed` (final: send nothing), `in_progress` (someone else holds a live lease,
+ * or the row is held for later).
  */
 export type DeliveryClaim = 'claimed' | 'delivered' | 'in_progress' | 'failed';
 
 /**
  * The delivery log that makes "never the same notification twice" survive restarts. Keyed by
  * user, dedupe key and channel. Delivery is at-least-once: a sender that dies after the receiver
- * got the message but before `markDelivered` leaves a lease that expires, and the next claim sends
- * again — senders pass the dedupe key to receivers that accept an idempotency key to close that
- * window. Times come from the caller (`now`/`at`), so senders' clocks must roughly agree.
+ * got the message but before `markDelivered` leaves a lease that expires, and the next claim (or
+ * `claimDue`) sends again — senders pass a stable idempotency key to receivers that accept one to
+ * close that window. Times come from the caller (`now`/`at`), so senders' clocks must roughly agree.
  */
 export interface DeliveryRepository {
   /**
    * Inserts a pending row leased until `now + leaseMs` and returns `claimed`; or re-claims a
    * pending row whose lease is released or expired (`leaseUntil <= now`), counting an attempt.
-   * Otherwise reports the row's state and changes nothing. Atomic: of concurrent claims exactly
-   * one gets `claimed` (across processes when `capabilities.crossProcess`).
+   * Otherwise reports the row's state and changes nothing (a `held` row is `in_progress`). Atomic:
+   * of concurrent claims exactly one gets `claimed` (across processes when
+   * `capabilities.crossProcess`). A `payload` is stored with the row (a re-claim without one keeps
+   * the stored one), which lets `claimDue` hand the work to another sender if this one dies.
    */
   claim(
     userId: string,
     dedupeKey: string,
     channel: NotificationChannel,
-    options: { now: Date; leaseMs: number },
+    options: { now: Date; leaseMs: number; payload?: string },
   ): Promise<DeliveryClaim>;
-  /** Final. Idempotent. @throws NOT_FOUND when never claimed. */
+  /**
+   * Like `claim`, but the row becomes `held` until `until` with `payload`: nobody sends it before
+   * `claimDue` releases it at or after `until`. Returns `claimed` when the caller's hold was
+   * recorded, else the row's state as `claim` reports it.
+   */
+  hold(
+    userId: string,
+    dedupeKey: string,
+    channel: NotificationChannel,
+    options: { now: Date; until: Date; payload: string },
+  ): Promise<DeliveryClaim>;
+  /**
+   * Across all users (the one method that is not scoped by user: it serves a background sender).
+   * Atomically claims up to `limit` rows that carry a payload and are due: `held` rows whose
+   * release time has come, and `pending` rows whose lease is released or expired (a sender that
+   * died or closed). Each becomes `pending`, leased until `now + leaseMs` (a re-claimed pending row
+   * counts an attempt, a released hold does not), and is returned, earliest due first. Of
+   * concurrent callers each row goes to exactly one (across processes when `crossProcess`).
+   */
+  claimDue(options: { now: Date; leaseMs: number; limit: number }): Promise<Delivery[]>;
+  /** Final; drops the payload. Idempotent. @throws NOT_FOUND when never claimed. */
   markDelivered(userId: string, dedupeKey: string, channel: NotificationChannel, at: Date): Promise<void>;
   /**
-   * Records a failed attempt. `permanent` makes it final (`failed`); otherwise the lease is
-   * released so the next claim retries. A delivered row stays delivered.
+   * Records a failed attempt. `permanent` makes it final (`failed`, payload dropped); otherwise the
+   * lease is released so the next claim (or `claimDue`) retries. A delivered row stays delivered.
    * @throws NOT_FOUND when never claimed.
    */
   markFailed(

@@ -125,4 +125,99 @@ export function describeDeliveriesContract(harness: ContractHarness): void {
       "markFailed of another user's delivery",
     );
   });
+
+  // claimDue spans every user, and this suite shares one store: each test below leaves its rows
+  // final (no payload), so it never hands another test's rows out.
+  const mine = async (userId: string, now: Date, leaseMs: number, limit = 100) =>
+    (await harness.store.deliveries.claimDue({ now, leaseMs, limit })).filter((d) => d.userId === userId);
+
+  test('deliveries: a hold waits for its release time; claimDue releases it once, with its payload', async () => {
+    const { deliveries } = harness.store;
+    const userId = uniqueId('user');
+    const until = later(3_600_000);
+    const payload = JSON.stringify({ title: 'Quiet', n: 1 });
+    expect(await deliveries.hold(userId, 'quiet', 'email', { now: t0, until, payload }), 'held').toBe(
+      'claimed',
+    );
+    expect(await deliveries.hold(userId, 'quiet', 'email', { now: t0, until, payload }), 'held twice').toBe(
+      'in_progress',
+    );
+    expect(
+      await deliveries.claim(userId, 'quiet', 'email', { now: later(7_200_000), leaseMs: 1000 }),
+      'a held row leaves only through claimDue',
+    ).toBe('in_progress');
+    const [held] = await deliveries.list(userId, { status: 'held' });
+    expect(held, 'listed as held').toMatchObject({
+      dedupeKey: 'quiet',
+      status: 'held',
+      attempts: 1,
+      payload,
+    });
+    expect(held?.leaseUntil?.getTime(), 'held until its release time').toBe(until.getTime());
+
+    expect(await mine(userId, later(3_599_999), 60_000), 'not before its time').toEqual([]);
+    const released = await mine(userId, until, 60_000);
+    expect(released, 'released once its time came').toMatchObject([
+      { dedupeKey: 'quiet', channel: 'email', status: 'pending', attempts: 1, payload },
+    ]);
+    expect(released[0]?.leaseUntil?.getTime(), 'leased to the releasing sender').toBe(
+      later(3_660_000).getTime(),
+    );
+    expect(await mine(userId, until, 60_000), 'not twice').toEqual([]);
+    expect(await deliveries.list(userId, { status: 'held' }), 'no longer held').toEqual([]);
+
+    await deliveries.markDelivered(userId, 'quiet', 'email', later(3_600_100));
+    const [done] = await deliveries.list(userId);
+    expect(done, 'delivered drops the payload').toMatchObject({ status: 'delivered', payload: null });
+    expect(await deliveries.hold(userId, 'quiet', 'email', { now: t0, until, payload }), 'final').toBe(
+      'delivered',
+    );
+    expect(await mine(userId, later(1e10), 1), 'a delivered row is never due').toEqual([]);
+  });
+
+  test('deliveries: claimDue resumes what a dead or closed sender left, earliest due first, each row once', async () => {
+    const { deliveries } = harness.store;
+    const userId = uniqueId('user');
+    await deliveries.claim(userId, 'dead', 'webhook', { now: t0, leaseMs: 1000, payload: 'p-dead' });
+    await deliveries.claim(userId, 'no-payload', 'webhook', { now: t0, leaseMs: 1000 });
+    await deliveries.claim(userId, 'closed', 'webhook', { now: t0, leaseMs: 1000, payload: 'p-closed' });
+    await deliveries.markFailed(userId, 'closed', 'webhook', { permanent: false, error: 'closed', at: t0 });
+    await deliveries.claim(userId, 'rejected', 'webhook', { now: t0, leaseMs: 1000, payload: 'p-rejected' });
+    await deliveries.markFailed(userId, 'rejected', 'webhook', { permanent: true, error: '400', at: t0 });
+    await deliveries.claim(userId, 'live', 'webhook', { now: t0, leaseMs: 1e9, payload: 'p-live' });
+    await deliveries.hold(userId, 'digest', 'email', { now: t0, until: later(500), payload: 'p-digest' });
+
+    const firstTwo = [...(await mine(userId, later(999), 10, 1)), ...(await mine(userId, later(999), 10, 1))];
+    expect(
+      firstTwo.map((d) => [d.dedupeKey, d.payload]),
+      'a released lease first, then the earliest release; one per call with limit 1',
+    ).toEqual([
+      ['closed', 'p-closed'],
+      ['digest', 'p-digest'],
+    ]);
+    expect(await mine(userId, later(999), 10), 'the dead lease has not expired yet').toEqual([]);
+    const resumed = await mine(userId, later(1000), 60_000);
+    expect(resumed, 'the expired lease, with an attempt counted').toMatchObject([
+      { dedupeKey: 'dead', status: 'pending', attempts: 2, payload: 'p-dead' },
+    ]);
+
+    // Racing senders once every lease above has run out: each row goes to exactly one of them.
+    const raced = await Promise.all([1, 2, 3, 4].map(() => mine(userId, later(1e8), 60_000)));
+    const keys = raced.flat().map((d) => d.dedupeKey);
+    expect(keys.sort(), 'each due row once, rows without payload or final never').toEqual([
+      'closed',
+      'dead',
+      'digest',
+    ]);
+    const rejected = (await deliveries.list(userId, { status: 'failed' }))[0];
+    expect(rejected, 'a permanent failure drops the payload').toMatchObject({
+      dedupeKey: 'rejected',
+      payload: null,
+    });
+
+    for (const key of ['dead', 'closed', 'live'])
+      await deliveries.markDelivered(userId, key, 'webhook', later(2));
+    await deliveries.markFailed(userId, 'digest', 'email', { permanent: true, error: 'gone', at: later(3) });
+    expect(await mine(userId, later(1e10), 1), 'nothing of this user is left to resume').toEqual([]);
+  });
 }
