@@ -1,3 +1,4 @@
+import { FinkitError } from '../errors/finkit-error.js';
 import type { AggregateRow, Store } from '../ports/store.js';
 import type { Budget } from '../schemas/budget.js';
 import type { Category } from '../schemas/category.js';
@@ -15,89 +16,111 @@ export interface IgnoredSpending {
 export interface PeriodSpending {
   /** Money out minus refunds in the budget's categories and currency, minor units. */
   spent: number;
+  /** Other currencies, ordered by currency code. */
   ignored: IgnoredSpending[];
 }
 
-/**
- * Reads what budgets spent, through the store's aggregate query (never row by row). One reader
- * serves one user for one evaluation: budgets that share a period and pending setting share one
- * query, so evaluating fifty monthly budgets costs one or two aggregates, not fifty.
- */
-export interface SpendingReader {
-  spent(budget: Budget, period: BudgetPeriodRange): Promise<PeriodSpending>;
-  /** Aggregate rows per category and currency for a date range (shared between budgets). */
-  spentByCategory(period: BudgetPeriodRange, includePending: boolean): Promise<AggregateRow[]>;
-  categories(): Promise<Category[]>;
+/** One budget and the periods whose spending is wanted, in any order. */
+export interface SpendingRequest {
+  budget: Pick<Budget, 'categoryIds' | 'currency' | 'includePending'>;
+  periods: readonly BudgetPeriodRange[];
 }
 
 /**
- * `forBudget` narrows every aggregate to that budget's categories, so reading one budget's
- * progress scans its rows only (the index on category serves it) instead of the whole period.
+ * What the requested budgets spent in each of their periods, from ONE `categoryDay` aggregate over
+ * the union of the periods, narrowed to the categories the budgets count; the periods are then
+ * summed here. Fifty budgets with rollover chains cost one query, not one per distinct period.
+ * `categories` are the user's (for subcategories and kinds). Answers `[request][period]`.
  */
-export function createSpendingReader(
+export async function readBudgetSpending(
   store: Store,
   userId: string,
-  options: { forBudget?: Pick<Budget, 'categoryIds'> } = {},
-): SpendingReader {
-  let categoriesPromise: Promise<Category[]> | null = null;
-  const aggregates = new Map<string, Promise<AggregateRow[]>>();
-
-  const categories = () => {
-    categoriesPromise ??= store.categories.list(userId);
-    return categoriesPromise;
-  };
-
-  // An all-spending budget counts nearly every category: narrowing would not save a scan.
-  const narrowTo =
-    options.forBudget && options.forBudget.categoryIds.length > 0
-      ? categories().then((all) => [...budgetCategoryIds(options.forBudget!, all)])
-      : null;
-
-  function spentByCategory(period: BudgetPeriodRange, includePending: boolean): Promise<AggregateRow[]> {
-    const key = `${period.start}|${period.end}|${includePending}`;
-    let rows = aggregates.get(key);
-    if (rows === undefined) {
-      rows = (narrowTo ?? Promise.resolve(null)).then((categoryIds) =>
-        store.transactions.aggregate(userId, {
-          groupBy: 'category',
-          filter: {
-            from: period.start,
-            // The store's `to` is inclusive; a period's end is the next period's first day.
-            to: addDays(period.end, -1),
-            ...(includePending ? {} : { pending: false }),
-            ...(categoryIds ? { categoryIds } : {}),
-          },
-        }),
-      );
-      aggregates.set(key, rows);
+  categories: readonly Category[],
+  requests: readonly SpendingRequest[],
+): Promise<PeriodSpending[][]> {
+  const counted = requests.map(({ budget }) => budgetCategoryIds(budget, categories));
+  const categoryIds = new Set(counted.flatMap((ids) => [...ids]));
+  let from: string | null = null;
+  let end: string | null = null;
+  for (const { periods } of requests) {
+    for (const period of periods) {
+      if (from === null || period.start < from) from = period.start;
+      if (end === null || period.end > end) end = period.end;
     }
-    return rows;
   }
+  // No category counted (only income kinds named) or no period: nothing to read.
+  const rows =
+    from === null || end === null || categoryIds.size === 0
+      ? []
+      : await store.transactions.aggregate(userId, {
+          groupBy: 'categoryDay',
+          filter: {
+            from,
+            // The store's `to` is inclusive; a period's end is the next period's first day.
+            to: addDays(end, -1),
+            categoryIds: [...categoryIds],
+          },
+        });
+  const byCategory = new Map<string, AggregateRow[]>();
+  for (const row of rows) {
+    if (row.date === undefined) {
+      throw new FinkitError('INTERNAL', 'The store answered a categoryDay aggregate without dates');
+    }
+    const list = byCategory.get(row.key);
+    if (list === undefined) byCategory.set(row.key, [row]);
+    else list.push(row);
+  }
+  return requests.map((request, index) => sumPeriods(request, counted[index]!, byCategory));
+}
 
-  return {
-    categories,
-    spentByCategory,
-    async spent(budget, period) {
-      const [all, rows] = await Promise.all([categories(), spentByCategory(period, budget.includePending)]);
-      const counted = budgetCategoryIds(budget, all);
-      let spent = 0;
-      const ignored = new Map<string, IgnoredSpending>();
-      for (const row of rows) {
-        if (!counted.has(row.key)) continue;
-        // Money out is negative: spending is its negation, and refunds (money in) reduce it.
-        const net = -(row.inflow + row.outflow);
-        if (row.currency === budget.currency) {
-          spent += net;
-          continue;
-        }
-        const other = ignored.get(row.currency) ?? { currency: row.currency, spent: 0, count: 0 };
-        other.spent += net;
-        other.count += row.count;
-        ignored.set(row.currency, other);
+function sumPeriods(
+  { budget, periods }: SpendingRequest,
+  counted: ReadonlySet<string>,
+  byCategory: ReadonlyMap<string, readonly AggregateRow[]>,
+): PeriodSpending[] {
+  const order = periods
+    .map((period, index) => ({ period, index }))
+    .sort((a, b) => (a.period.start < b.period.start ? -1 : 1));
+  const spent = periods.map(() => 0);
+  const ignored = periods.map(() => new Map<string, IgnoredSpending>());
+  for (const categoryId of counted) {
+    for (const row of byCategory.get(categoryId) ?? []) {
+      if (row.pending === true && !budget.includePending) continue;
+      const at = periodIndex(order, row.date!);
+      if (at === -1) continue;
+      // Money out is negative: spending is its negation, and refunds (money in) reduce it.
+      const net = -(row.inflow + row.outflow);
+      if (row.currency === budget.currency) {
+        spent[at] = spent[at]! + net;
+        continue;
       }
-      return { spent: spent === 0 ? 0 : spent, ignored: [...ignored.values()] };
-    },
-  };
+      const other = ignored[at]!.get(row.currency) ?? { currency: row.currency, spent: 0, count: 0 };
+      other.spent += net;
+      other.count += row.count;
+      ignored[at]!.set(row.currency, other);
+    }
+  }
+  return periods.map((_, i) => ({
+    // -0 (refunds exactly matching spending) reads as 0.
+    spent: spent[i] === 0 ? 0 : spent[i]!,
+    ignored: [...ignored[i]!.values()]
+      .map((other) => (other.spent === 0 ? { ...other, spent: 0 } : other))
+      .sort((a, b) => (a.currency < b.currency ? -1 : 1)),
+  }));
+}
+
+/** The index (into the caller's periods) of the period holding `date`, by binary search; -1 if none. */
+function periodIndex(order: readonly { period: BudgetPeriodRange; index: number }[], date: string): number {
+  let low = 0;
+  let high = order.length - 1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    const { period, index } = order[mid]!;
+    if (date < period.start) high = mid - 1;
+    else if (date >= period.end) low = mid + 1;
+    else return index;
+  }
+  return -1;
 }
 
 /**

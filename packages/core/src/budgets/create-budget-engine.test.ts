@@ -3,8 +3,10 @@ import { FinkitError } from '../errors/finkit-error.js';
 import { createMemoryEventBus } from '../events/create-memory-event-bus.js';
 import { createMemoryStore } from '../memory/memory-store.js';
 import type { SyncTransactionInput } from '../ports/store.js';
-import { type NewBudget, newBudgetSchema } from '../schemas/budget.js';
+import { type Budget, type NewBudget, newBudgetSchema } from '../schemas/budget.js';
 import type { FinkitEvent } from '../schemas/event.js';
+import { budgetPeriodContaining, nextBudgetPeriod } from './budget-period.js';
+import { addDays } from './calendar-date.js';
 import { createBudgetEngine } from './create-budget-engine.js';
 
 const userId = 'user-1';
@@ -428,5 +430,123 @@ describe('suggestions', () => {
     expect(await engine.suggestions(userId)).toEqual([]);
     await sync([tx('2024-04-30', -100)]);
     expect((await engine.suggestions(userId))[0]?.amount).toBe(100);
+  });
+});
+
+describe('one aggregate query per call', () => {
+  /** The setup's store with its aggregate calls counted. */
+  async function countingSetup(now: string) {
+    const context = await setup(now);
+    const queries: string[] = [];
+    const aggregate = context.store.transactions.aggregate;
+    context.store.transactions.aggregate = (user, query) => {
+      queries.push(query.groupBy);
+      return aggregate(user, query);
+    };
+    const engine = createBudgetEngine({
+      store: context.store,
+      events: createMemoryEventBus(),
+      clock: context.clock,
+    });
+    return { ...context, engine, queries };
+  }
+
+  /** Deterministic transactions over ten months: pending ones, EUR ones, four categories. */
+  function history(): SyncTransactionInput[] {
+    const categories = ['food_and_dining', 'shopping', 'travel', 'income'];
+    return Array.from({ length: 400 }, (_, i) =>
+      tx(
+        addDays('2023-06-01', Math.floor((i * 293) / 400)),
+        i % 9 === 0 ? 3_000 : -(100 + ((i * 7_919) % 5_000)),
+        {
+          categoryId: categories[i % categories.length]!,
+          pending: i % 6 === 1,
+          currency: i % 11 === 0 ? 'EUR' : 'USD',
+        },
+      ),
+    );
+  }
+
+  /** Spending of a budget in a period, summed here from the raw inputs. */
+  function spentIn(
+    rows: readonly SyncTransactionInput[],
+    budget: Budget,
+    counted: readonly string[],
+    period: { start: string; end: string },
+  ): number {
+    let spent = 0;
+    for (const row of rows) {
+      if (row.date < period.start || row.date >= period.end) continue;
+      if (!counted.includes(row.categoryId) || row.currency !== budget.currency) continue;
+      if (row.pending && !budget.includePending) continue;
+      spent -= row.amount;
+    }
+    return spent;
+  }
+
+  it('progressAll reads every budget and period, rollover chains included, with one aggregate', async () => {
+    const { engine, sync, budget, queries } = await countingSetup('2024-03-20T12:00:00Z');
+    const rows = history();
+    await sync(rows);
+    const expense = ['food_and_dining', 'shopping', 'travel'];
+    const budgets = [
+      await budget({ categoryIds: ['food_and_dining'], rollover: true, startDate: '2023-06-01' }),
+      await budget({ categoryIds: ['shopping', 'travel'], includePending: false, periodStartDay: 15 }),
+      await budget({
+        categoryIds: [],
+        period: 'weekly',
+        weekStartsOn: 3,
+        rollover: true,
+        startDate: '2024-01-03',
+      }),
+      await budget({ categoryIds: ['travel'], period: 'quarterly', timezone: 'Pacific/Auckland' }),
+      await budget({
+        categoryIds: ['food_and_dining'],
+        currency: 'EUR',
+        rollover: true,
+        startDate: '2023-09-01',
+      }),
+      await budget({ categoryIds: ['income'] }),
+    ];
+    const all = await engine.progressAll(userId);
+    expect(queries, 'one categoryDay aggregate for six budgets').toEqual(['categoryDay']);
+    expect(all.map((p) => p.budgetId)).toEqual(budgets.map((b) => b.id));
+    for (const [index, b] of budgets.entries()) {
+      const progress = all[index]!;
+      const counted =
+        b.categoryIds.length === 0 ? expense : b.categoryIds.filter((id) => expense.includes(id));
+      expect(progress.spent, `budget ${index} spent`).toBe(spentIn(rows, b, counted, progress.period));
+      let carry = 0;
+      if (b.rollover) {
+        for (
+          let period = budgetPeriodContaining(b, b.startDate);
+          period.start < progress.period.start;
+          period = nextBudgetPeriod(b, period)
+        ) {
+          carry += b.amount - spentIn(rows, b, counted, period);
+        }
+      }
+      expect(progress.rolledOver, `budget ${index} carried`).toBe(carry);
+    }
+    expect(all[0]!.rolledOver, 'the chain carries something').not.toBe(0);
+    expect(all[4]!.spent, 'the EUR budget counts EUR rows').not.toBe(0);
+    expect(all[5]!.spent, 'income never counts').toBe(0);
+
+    queries.length = 0;
+    await engine.evaluateBudgets(userId);
+    expect(queries, 'evaluateBudgets').toEqual(['categoryDay']);
+    queries.length = 0;
+    const one = await engine.progress(userId, budgets[0]!.id);
+    expect(one, 'progress of one budget equals its progressAll entry').toEqual(all[0]);
+    expect(queries, 'progress of a rollover budget').toEqual(['categoryDay']);
+    queries.length = 0;
+    const past = await engine.history(userId, budgets[0]!.id, { periods: 8 });
+    expect(queries, 'history').toEqual(['categoryDay']);
+    expect(past.map((p) => p.spent)).toEqual(
+      past.map((p) => spentIn(rows, budgets[0]!, ['food_and_dining'], p.period)),
+    );
+    queries.length = 0;
+    await engine.suggestions(userId);
+    expect(queries, 'suggestions').toEqual(['categoryDay']);
   });
 });

@@ -16,7 +16,7 @@ import {
   computeBudgetProgress,
   crossedThresholds,
 } from './budget-progress.js';
-import { createSpendingReader, type SpendingReader } from './budget-spending.js';
+import { type PeriodSpending, readBudgetSpending } from './budget-spending.js';
 import { type BudgetSuggestion, type BudgetSuggestionOptions, suggestBudgets } from './suggest-budgets.js';
 import { zonedDate } from './zoned-date.js';
 
@@ -73,18 +73,20 @@ function periodsBetween(budget: Budget, from: BudgetPeriodRange, to: BudgetPerio
 }
 
 /**
- * Summaries of the periods `from` through `to`. With rollover every period from the budget's
- * first one is read, since what carries into `from` depends on all before it.
+ * The periods to read for summaries of `from` through `to`: with rollover every period from the
+ * budget's first one, since what carries into `from` depends on all before it.
  */
-async function summarize(
+function periodsToRead(budget: Budget, span: BudgetSpan, from: BudgetPeriodRange, to: BudgetPeriodRange) {
+  return periodsBetween(budget, budget.rollover ? span.first : from, to);
+}
+
+/** Summaries of the periods from `from` on, given the spending of each period read (in order). */
+function summarize(
   budget: Budget,
-  reader: SpendingReader,
-  span: BudgetSpan,
+  periods: readonly BudgetPeriodRange[],
+  spending: readonly PeriodSpending[],
   from: BudgetPeriodRange,
-  to: BudgetPeriodRange,
-): Promise<BudgetPeriodSummary[]> {
-  const periods = periodsBetween(budget, budget.rollover ? span.first : from, to);
-  const spending = await Promise.all(periods.map((period) => reader.spent(budget, period)));
+): BudgetPeriodSummary[] {
   const summaries: BudgetPeriodSummary[] = [];
   let carry = 0;
   periods.forEach((period, index) => {
@@ -108,20 +110,14 @@ async function summarize(
 }
 
 export function createBudgetEngine({ store, events, clock }: BudgetEngineDeps): BudgetEngine {
-  async function requireBudget(userId: string, budgetId: string): Promise<Budget> {
-    const budget = await store.budgets.get(userId, budgetId);
+  /** The budget and the user's categories, read side by side. */
+  async function budgetWithCategories(userId: string, budgetId: string) {
+    const [budget, categories] = await Promise.all([
+      store.budgets.get(userId, budgetId),
+      store.categories.list(userId),
+    ]);
     if (budget === null) throw notFound('Budget', budgetId);
-    return budget;
-  }
-
-  async function progressOf(
-    budget: Budget,
-    reader: SpendingReader,
-    period: BudgetPeriodRange,
-    today: string,
-  ): Promise<BudgetProgress> {
-    const [summary] = await summarize(budget, reader, spanOf(budget), period, period);
-    return computeBudgetProgress({ ...summary!, budgetId: budget.id, currency: budget.currency, today });
+    return { budget, categories };
   }
 
   /** Today's period, or null when the budget is not running today. */
@@ -153,25 +149,37 @@ export function createBudgetEngine({ store, events, clock }: BudgetEngineDeps): 
     }
   }
 
+  /** Every running budget's current progress, from one spending read for all of them. */
   async function runningProgress(userId: string): Promise<{ budget: Budget; progress: BudgetProgress }[]> {
-    const reader = createSpendingReader(store, userId);
     const now = clock.now();
-    const running = (await store.budgets.list(userId)).flatMap((budget) => {
+    const [budgets, categories] = await Promise.all([
+      store.budgets.list(userId),
+      store.categories.list(userId),
+    ]);
+    const running = budgets.flatMap((budget) => {
       const today = zonedDate(now, budget.timezone);
       const period = currentPeriod(budget, today);
-      return period === null ? [] : [{ budget, period, today }];
+      if (period === null) return [];
+      return [{ budget, period, today, periods: periodsToRead(budget, spanOf(budget), period, period) }];
     });
-    return Promise.all(
-      running.map(async ({ budget, period, today }) => ({
+    const spending = await readBudgetSpending(store, userId, categories, running);
+    return running.map(({ budget, period, today, periods }, index) => {
+      const [summary] = summarize(budget, periods, spending[index]!, period);
+      return {
         budget,
-        progress: await progressOf(budget, reader, period, today),
-      })),
-    );
+        progress: computeBudgetProgress({
+          ...summary!,
+          budgetId: budget.id,
+          currency: budget.currency,
+          today,
+        }),
+      };
+    });
   }
 
   return {
     async progress(userId, budgetId, options = {}) {
-      const budget = await requireBudget(userId, budgetId);
+      const { budget, categories } = await budgetWithCategories(userId, budgetId);
       const span = spanOf(budget);
       const today = zonedDate(clock.now(), budget.timezone);
       let period: BudgetPeriodRange;
@@ -187,7 +195,10 @@ export function createBudgetEngine({ store, events, clock }: BudgetEngineDeps): 
         if (period.start < span.first.start) period = span.first;
         if (span.last !== null && period.start > span.last.start) period = span.last;
       }
-      return progressOf(budget, createSpendingReader(store, userId, { forBudget: budget }), period, today);
+      const periods = periodsToRead(budget, span, period, period);
+      const [spending] = await readBudgetSpending(store, userId, categories, [{ budget, periods }]);
+      const [summary] = summarize(budget, periods, spending!, period);
+      return computeBudgetProgress({ ...summary!, budgetId: budget.id, currency: budget.currency, today });
     },
 
     progressAll: async (userId) => (await runningProgress(userId)).map(({ progress }) => progress),
@@ -199,7 +210,7 @@ export function createBudgetEngine({ store, events, clock }: BudgetEngineDeps): 
           details: { issues: [{ path: 'periods', message: 'From 1 to 120' }] },
         });
       }
-      const budget = await requireBudget(userId, budgetId);
+      const { budget, categories } = await budgetWithCategories(userId, budgetId);
       const span = spanOf(budget);
       const today = zonedDate(clock.now(), budget.timezone);
       const current = budgetPeriodContaining(budget, today);
@@ -211,13 +222,9 @@ export function createBudgetEngine({ store, events, clock }: BudgetEngineDeps): 
       let from = latest;
       for (let i = 1; i < count && from.start > span.first.start; i += 1)
         from = previousBudgetPeriod(budget, from);
-      return summarize(
-        budget,
-        createSpendingReader(store, userId, { forBudget: budget }),
-        span,
-        from,
-        latest,
-      );
+      const periods = periodsToRead(budget, span, from, latest);
+      const [spending] = await readBudgetSpending(store, userId, categories, [{ budget, periods }]);
+      return summarize(budget, periods, spending!, from);
     },
 
     suggestions: (userId, options = {}) => suggestBudgets(store, userId, clock.now(), options),

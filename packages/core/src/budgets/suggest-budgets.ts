@@ -1,6 +1,5 @@
 import { FinkitError } from '../errors/finkit-error.js';
 import type { Store } from '../ports/store.js';
-import { createSpendingReader } from './budget-spending.js';
 import { addDays, addMonths, monthsBetween } from './calendar-date.js';
 import { median } from './median.js';
 import { zonedDate } from './zoned-date.js';
@@ -57,36 +56,44 @@ export async function suggestBudgets(
   }
   const thisMonth = `${today.slice(0, 7)}-01`;
   const windowStart = addMonths(thisMonth, -lookBack);
-  const activity = await store.transactions.aggregate(userId, {
-    groupBy: 'month',
-    filter: { from: windowStart, to: addDays(thisMonth, -1) },
-  });
-  if (activity.length === 0) return [];
+  // One query answers both questions: which currency and months have activity, and the spending
+  // per category and month.
+  const [days, categories] = await Promise.all([
+    store.transactions.aggregate(userId, {
+      groupBy: 'categoryDay',
+      filter: { from: windowStart, to: addDays(thisMonth, -1) },
+    }),
+    store.categories.list(userId),
+  ]);
+  if (days.length === 0) return [];
 
   const counts = new Map<string, number>();
-  for (const row of activity) counts.set(row.currency, (counts.get(row.currency) ?? 0) + row.count);
+  let firstDate = thisMonth;
+  for (const row of days) {
+    counts.set(row.currency, (counts.get(row.currency) ?? 0) + row.count);
+    if (row.date !== undefined && row.date < firstDate) firstDate = row.date;
+  }
   const currency =
     options.currency ?? [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]![0];
-  const firstMonth = `${activity.map((row) => row.key).sort()[0]}-01`;
+  const firstMonth = `${firstDate.slice(0, 7)}-01`;
   const monthCount = monthsBetween(firstMonth, thisMonth);
   if (monthCount < minMonths) return [];
 
-  const reader = createSpendingReader(store, userId);
-  const months = Array.from({ length: monthCount }, (_, i) => addMonths(firstMonth, i));
-  const [categories, perMonth] = await Promise.all([
-    reader.categories(),
-    Promise.all(months.map((start) => reader.spentByCategory({ start, end: addMonths(start, 1) }, true))),
-  ]);
+  const months = Array.from({ length: monthCount }, (_, i) => addMonths(firstMonth, i).slice(0, 7));
+  // Net spending per category and month (`YYYY-MM`), in the chosen currency.
+  const spentIn = new Map<string, number>();
+  for (const row of days) {
+    if (row.currency !== currency || row.date === undefined) continue;
+    const key = `${row.key}\u0000${row.date.slice(0, 7)}`;
+    spentIn.set(key, (spentIn.get(key) ?? 0) - (row.inflow + row.outflow));
+  }
 
   const suggestions: BudgetSuggestion[] = [];
   for (const category of categories) {
     if (category.kind !== 'expense') continue;
-    const monthly = months.map((start, i) => {
-      let spent = 0;
-      for (const row of perMonth[i]!) {
-        if (row.key === category.id && row.currency === currency) spent -= row.inflow + row.outflow;
-      }
-      return { month: start.slice(0, 7), spent: spent === 0 ? 0 : spent };
+    const monthly = months.map((month) => {
+      const spent = spentIn.get(`${category.id}\u0000${month}`) ?? 0;
+      return { month, spent: spent === 0 ? 0 : spent };
     });
     const amount = median(monthly.map((month) => month.spent));
     if (amount === null || amount <= 0) continue;

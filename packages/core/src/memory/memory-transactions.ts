@@ -70,20 +70,34 @@ export function createMemoryTransactions(context: MemoryContext): TransactionRep
       });
     },
     async aggregate(userId, query) {
+      const byDay = query.groupBy === 'categoryDay';
       const groups = new Map<string, AggregateRow>();
       for (const row of read().transactions.values()) {
         if (row.userId !== userId || !transactionMatchesFilter(row, query.filter ?? {})) continue;
         const key = groupKey(row, query.groupBy);
-        const mapKey = `${key}\u0000${row.currency}`;
-        const group = groups.get(mapKey) ?? { key, currency: row.currency, inflow: 0, outflow: 0, count: 0 };
+        const mapKey = byDay
+          ? `${key}\u0000${row.date}\u0000${row.pending}\u0000${row.currency}`
+          : `${key}\u0000${row.currency}`;
+        let group = groups.get(mapKey);
+        if (group === undefined) {
+          group = byDay
+            ? {
+                key,
+                date: row.date,
+                pending: row.pending,
+                currency: row.currency,
+                inflow: 0,
+                outflow: 0,
+                count: 0,
+              }
+            : { key, currency: row.currency, inflow: 0, outflow: 0, count: 0 };
+          groups.set(mapKey, group);
+        }
         if (row.amount > 0) group.inflow += row.amount;
         else group.outflow += row.amount;
         group.count += 1;
-        groups.set(mapKey, group);
       }
-      return [...groups.values()].sort((a, b) =>
-        a.key === b.key ? (a.currency < b.currency ? -1 : 1) : a.key < b.key ? -1 : 1,
-      );
+      return [...groups.values()].sort(compareAggregateRows);
     },
     async setEmbeddings(userId, rows) {
       write((draft) => {
@@ -110,6 +124,7 @@ export function createMemoryTransactions(context: MemoryContext): TransactionRep
 function groupKey(row: Transaction, groupBy: AggregateGroup): string {
   switch (groupBy) {
     case 'category':
+    case 'categoryDay':
       return row.categoryId;
     case 'month':
       return row.date.slice(0, 7);
@@ -118,4 +133,16 @@ function groupKey(row: Transaction, groupBy: AggregateGroup): string {
     case 'none':
       return 'all';
   }
+}
+
+const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Key, then (for `categoryDay`) date and posted before pending, then currency. */
+function compareAggregateRows(a: AggregateRow, b: AggregateRow): number {
+  return (
+    byCodeUnit(a.key, b.key) ||
+    byCodeUnit(a.date ?? '', b.date ?? '') ||
+    Number(a.pending ?? false) - Number(b.pending ?? false) ||
+    byCodeUnit(a.currency, b.currency)
+  );
 }
