@@ -236,6 +236,73 @@ describe('createNotifier', () => {
     expect(largeEmails.map((d) => d.status)).toEqual(['delivered', 'delivered']);
   });
 
+  it('holds survive a restart: a new notifier on the same store sends them once when quiet hours and the digest end', async () => {
+    const store = createMemoryStore();
+    const clock = manualClock(Date.UTC(2024, 6, 1, 21, 30)); // 23:30 in Paris
+    const emails = await startHttpServer((_request, response) => {
+      response.writeHead(202);
+      response.end();
+    });
+    cleanups.push(emails.close);
+    const preferences = createMemoryPreferences({ email: 'ana@example.com', timeZone: 'Europe/Paris' });
+    preferences.set('u1', {
+      channels: { '*': ['email'] },
+      quietHours: { start: '22:00', end: '07:30' },
+      digest: { types: ['transaction.large'], at: '08:00' },
+    });
+    const start = () =>
+      notifierOn(store, 'http://127.0.0.1:9', {
+        clock,
+        preferences,
+        channels: {
+          email: createSendGridEmailChannel({
+            apiKey: 'k',
+            from: { email: 'a@example.com' },
+            baseUrl: emails.url,
+          }),
+        },
+      });
+    const before = start();
+    expect((await before.send(note('quiet'))).channels).toEqual(['email']);
+    await before.send(note('large-1', { type: 'transaction.large', title: 'Large: $900.00' }));
+    await before.send(note('large-2', { type: 'transaction.large', title: 'Large: $1,200.00' }));
+    await before.idle();
+    expect(
+      (await store.deliveries.list('u1', { status: 'held' })).map((d) => d.dedupeKey).sort(),
+      'held in the store',
+    ).toEqual(['large-1', 'large-2', 'quiet']);
+    // The process goes away without close(): nothing of it is left but the store.
+    await before.close();
+
+    const after = start();
+    expect(await after.send(note('quiet')), 'still held: not sent again').toEqual({
+      accepted: false,
+      channels: [],
+    });
+    clock.set(new Date(Date.UTC(2024, 6, 2, 5, 29))); // 07:29 in Paris
+    expect(await after.flushHeld(), 'quiet hours not over').toBe(0);
+    clock.set(new Date(Date.UTC(2024, 6, 2, 6, 0))); // 08:00: quiet hours over and digest time
+    const racing = start();
+    const released = await Promise.all([after.flushHeld(), racing.flushHeld()]);
+    expect(
+      released.reduce((a, b) => a + b, 0),
+      'the quiet-hours email and one digest, once between two notifiers',
+    ).toBe(2);
+    await Promise.all([after.idle(), racing.idle()]);
+    expect(emails.requests.map((r) => JSON.parse(r.body.toString()).subject).sort()).toEqual([
+      'Groceries: 80% used',
+      'Your daily summary: 2 updates',
+    ]);
+    expect(await start().flushHeld(), 'nothing left').toBe(0);
+    expect(
+      (await store.deliveries.list('u1')).map((d) => [d.dedupeKey, d.status, d.attempts, d.payload]).sort(),
+    ).toEqual([
+      ['large-1', 'delivered', 1, null],
+      ['large-2', 'delivered', 1, null],
+      ['quiet', 'delivered', 1, null],
+    ]);
+  });
+
   it('a crash between sending and recording: after a restart the receiver still processes it exactly once', async () => {
     const receiver = await startReceiver();
     const store = createMemoryStore();
