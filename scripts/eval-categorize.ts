@@ -1,7 +1,11 @@
 /**
  * Measures categorization quality through finkit's public API.
  *
- *   npx tsx --conditions=source scripts/eval-categorize.ts <file.csv>
+ *   pnpm eval:categorize <file.csv> [--embedder bundled|none] [--model linear|neighbours|blend]
+ *                        [--compare] [--mistakes]
+ *
+ * Uses the bundled offline embedder unless `--embedder none`. `--compare` prints every learned
+ * model with and without the embedder as a table.
  *
  * The CSV has `date,description,amount_minor,label[,account]`; labels are finkit's default
  * category names. Prints JSON with two scenarios:
@@ -12,15 +16,19 @@
  *   appeared in the first 70%.
  */
 import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import {
   type BankProvider,
+  createCategorizer,
   createFinkit,
   createMemoryStore,
+  createStoreLearnerState,
   createTokenCipher,
   type Embedder,
   type Finkit,
   generateTokenKey,
+  type LearnedModelKind,
   normalizeMerchant,
   type Store,
 } from '../packages/core/src/index.js';
@@ -47,6 +55,7 @@ export interface EvalReport {
     trainRows: number;
     testRows: number;
   };
+  mistakes?: { coldStart: EvalMistake[]; learningUnseen: EvalMistake[]; learningSeen: EvalMistake[] };
 }
 
 /** Splits one CSV line, honouring double quotes. */
@@ -111,13 +120,28 @@ interface Harness {
   ids: Map<string, string>;
 }
 
-async function createHarness(userId: string, embedder: Embedder | undefined): Promise<Harness> {
+export interface EvalOptions {
+  embedder?: Embedder;
+  /** The learned model to use; the categorizer's default when absent. */
+  model?: LearnedModelKind;
+  /** Also list the wrongly categorized rows. */
+  mistakes?: boolean;
+}
+
+async function createHarness(userId: string, options: EvalOptions): Promise<Harness> {
   const store = createMemoryStore();
+  const { embedder, model } = options;
   const finkit = createFinkit({
     store,
     provider: noProvider,
     cipher: createTokenCipher({ keys: { k: generateTokenKey() }, primaryKeyId: 'k' }),
     ...(embedder ? { embedder } : {}),
+    categorizer: createCategorizer({
+      store,
+      embedder: embedder ?? null,
+      learner: createStoreLearnerState(store),
+      ...(model ? { model } : {}),
+    }),
   });
   const connection = await store.connections.create({
     userId,
@@ -221,22 +245,52 @@ async function categoriesOf(
   h: Harness,
   userId: string,
   rows: readonly [number, EvalRow][],
-): Promise<string[]> {
-  const out: string[] = [];
-  for (const [index] of rows)
-    out.push((await h.finkit.transactions.get(userId, h.ids.get(`t${index}`)!)).categoryId);
+): Promise<{ categoryId: string; explanation: string }[]> {
+  const out: { categoryId: string; explanation: string }[] = [];
+  for (const [index] of rows) {
+    const row = await h.finkit.transactions.get(userId, h.ids.get(`t${index}`)!);
+    out.push({ categoryId: row.categoryId, explanation: row.categoryExplanation });
+  }
   return out;
+}
+
+/** One wrongly categorized row, to see why. */
+export interface EvalMistake {
+  description: string;
+  label: string;
+  predicted: string;
+  explanation: string;
+}
+
+function mistakesOf(
+  rows: readonly [number, EvalRow][],
+  truth: readonly string[],
+  predicted: readonly { categoryId: string; explanation: string }[],
+  keep: (i: number) => boolean = () => true,
+): EvalMistake[] {
+  return rows.flatMap(([, row], i) =>
+    predicted[i]!.categoryId === truth[i] || !keep(i)
+      ? []
+      : [
+          {
+            description: row.description,
+            label: truth[i]!,
+            predicted: predicted[i]!.categoryId,
+            explanation: predicted[i]!.explanation,
+          },
+        ],
+  );
 }
 
 const round = (n: number): number => Math.round(n * 1000) / 1000;
 
 export async function runCategorizeEval(
   rows: readonly EvalRow[],
-  options: { embedder?: Embedder } = {},
+  options: EvalOptions = {},
 ): Promise<EvalReport> {
   const indexed = rows.map((row, i) => [i, row] as [number, EvalRow]);
 
-  const cold = await createHarness('cold', options.embedder);
+  const cold = await createHarness('cold', options);
   const coldIds = await labelIds(cold.finkit, 'cold');
   const truthOf = (row: EvalRow, ids: Map<string, string>): string => {
     const id = ids.get(row.label.toLowerCase());
@@ -244,11 +298,10 @@ export async function runCategorizeEval(
     return id;
   };
   await arrive(cold, 'cold', indexed);
-  const coldPredicted = await categoriesOf(cold, 'cold', indexed);
-  const coldScores = score(
-    indexed.map(([, r]) => truthOf(r, coldIds)),
-    coldPredicted,
-  );
+  const coldFound = await categoriesOf(cold, 'cold', indexed);
+  const coldPredicted = coldFound.map((p) => p.categoryId);
+  const coldTruth = indexed.map(([, r]) => truthOf(r, coldIds));
+  const coldScores = score(coldTruth, coldPredicted);
   const coverage =
     coldPredicted.filter((c) => c !== 'uncategorized').length / Math.max(1, coldPredicted.length);
 
@@ -258,25 +311,25 @@ export async function runCategorizeEval(
   const cut = Math.floor(sorted.length * 0.7);
   const train = sorted.slice(0, cut);
   const test = sorted.slice(cut);
-  const learn = await createHarness('learner', options.embedder);
+  const learn = await createHarness('learner', options);
   const ids = await labelIds(learn.finkit, 'learner');
   await arrive(learn, 'learner', train);
   let corrections = 0;
   const trainPredicted = await categoriesOf(learn, 'learner', train);
   for (const [n, [index, row]] of train.entries()) {
     const label = truthOf(row, ids);
-    if (trainPredicted[n] === label) continue;
+    if (trainPredicted[n]!.categoryId === label) continue;
     await learn.finkit.transactions.edit('learner', learn.ids.get(`t${index}`)!, { categoryId: label });
     corrections++;
   }
   await arrive(learn, 'learner', test);
-  const testPredicted = await categoriesOf(learn, 'learner', test);
+  const testFound = await categoriesOf(learn, 'learner', test);
+  const testPredicted = testFound.map((p) => p.categoryId);
   const testTruth = test.map(([, r]) => truthOf(r, ids));
   const seen = new Set(train.map(([, r]) => normalizeMerchant(r.description).key));
-  const unseen = test
-    .map(([, r], i) => [i, !seen.has(normalizeMerchant(r.description).key)] as const)
-    .filter(([, u]) => u);
-  const unseenCorrect = unseen.filter(([i]) => testPredicted[i] === testTruth[i]).length;
+  const isUnseen = test.map(([, r]) => !seen.has(normalizeMerchant(r.description).key));
+  const unseen = isUnseen.flatMap((u, i) => (u ? [i] : []));
+  const unseenCorrect = unseen.filter((i) => testPredicted[i] === testTruth[i]).length;
   const learning = score(testTruth, testPredicted);
   await cold.finkit.close();
   await learn.finkit.close();
@@ -295,17 +348,83 @@ export async function runCategorizeEval(
       trainRows: train.length,
       testRows: test.length,
     },
+    ...(options.mistakes
+      ? {
+          mistakes: {
+            coldStart: mistakesOf(indexed, coldTruth, coldFound),
+            learningUnseen: mistakesOf(test, testTruth, testFound, (i) => isUnseen[i]!),
+            learningSeen: mistakesOf(test, testTruth, testFound, (i) => !isUnseen[i]!),
+          },
+        }
+      : {}),
   };
+}
+
+const usage = `usage: pnpm eval:categorize <file.csv> [--embedder bundled|none] [--model linear|neighbours|blend]
+                    [--compare] [--mistakes]
+  --embedder  bundled (default): @finkit/embeddings' offline sentence encoder, cached; none: no embedder
+  --model     the learned model (default: the categorizer's default)
+  --compare   every model with and without the embedder, as a Markdown table
+  --mistakes  also list the wrongly categorized rows
+`;
+
+async function bundledEmbedder(): Promise<Embedder> {
+  // Imported by path: the repository root does not depend on @finkit/embeddings, and core must not.
+  const embeddings = await import('../packages/embeddings/src/index.js');
+  return embeddings.createCachedEmbedder(embeddings.createBundledEmbedder(), { maxEntries: 100_000 });
+}
+
+function option(args: string[], name: string): string | undefined {
+  const at = args.indexOf(name);
+  return at >= 0 ? args[at + 1] : undefined;
+}
+
+async function main(args: string[]): Promise<void> {
+  const file = args.find((a, i) => !a.startsWith('--') && !args[i - 1]?.match(/^--(embedder|model)$/));
+  const embedderName = option(args, '--embedder') ?? 'bundled';
+  const model = option(args, '--model') as LearnedModelKind | undefined;
+  if (
+    !file ||
+    !['bundled', 'none'].includes(embedderName) ||
+    (model !== undefined && !['linear', 'neighbours', 'blend'].includes(model))
+  ) {
+    process.stderr.write(usage);
+    process.exit(2);
+  }
+  const rows = parseEvalCsv(readFileSync(file, 'utf8'));
+  if (args.includes('--compare')) {
+    const embedder = await bundledEmbedder();
+    const lines = [
+      '| embedder | model | cold-start acc | coverage | learning acc | never-seen acc | learning macro-F1 | seconds |',
+      '|---|---|---|---|---|---|---|---|',
+    ];
+    for (const [name, withEmbedder] of [
+      ['none', undefined],
+      ['bundled', embedder],
+    ] as const) {
+      for (const kind of ['linear', 'neighbours', 'blend'] as const) {
+        const started = performance.now();
+        const r = await runCategorizeEval(rows, {
+          model: kind,
+          ...(withEmbedder ? { embedder: withEmbedder } : {}),
+        });
+        const seconds = ((performance.now() - started) / 1000).toFixed(1);
+        lines.push(
+          `| ${name} | ${kind} | ${r.coldStart.accuracy} | ${r.coldStart.coverage} | ${r.learning.accuracy} | ${r.learning.unseenMerchantAccuracy} | ${r.learning.macroF1} | ${seconds} |`,
+        );
+      }
+    }
+    process.stdout.write(`${rows.length} rows\n${lines.join('\n')}\n`);
+    return;
+  }
+  const report = await runCategorizeEval(rows, {
+    ...(embedderName === 'bundled' ? { embedder: await bundledEmbedder() } : {}),
+    ...(model ? { model } : {}),
+    mistakes: args.includes('--mistakes'),
+  });
+  process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 }
 
 const invokedDirectly =
   process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
-if (invokedDirectly) {
-  const file = process.argv[2];
-  if (!file) {
-    process.stderr.write('usage: tsx --conditions=source scripts/eval-categorize.ts <file.csv>\n');
-    process.exit(2);
-  }
-  const report = await runCategorizeEval(parseEvalCsv(readFileSync(file, 'utf8')));
-  process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-}
+if (invokedDirectly) await main(process.argv.slice(2));

@@ -1,3 +1,5 @@
+import { createNeighbourIndex, type NeighbourGuess } from './create-neighbour-index.js';
+import { decodeVector, encodeVector } from './encode-vector.js';
 import type { LearnerSnapshot, MerchantMemory } from './learner-state-store.js';
 
 /** A correction's category from the merchant memory. */
@@ -15,6 +17,13 @@ export interface ModelGuess {
   confidence: number;
 }
 
+/**
+ * Which model of the user's corrections decides for merchants they never corrected: the linear
+ * model over n-grams and amount, nearest neighbours (by embedding when there is an embedder, by
+ * n-grams otherwise), or the average of both.
+ */
+export type LearnedModelKind = 'linear' | 'neighbours' | 'blend';
+
 /** One user's learned state, updated in place per correction. */
 export interface UserLearner {
   readonly corrections: number;
@@ -23,13 +32,17 @@ export interface UserLearner {
     name: string;
     amount: number;
     features: Uint32Array;
+    /** The embedding of the corrected text, for the neighbour model; null without an embedder. */
+    vector: Float32Array | null;
     categoryId: string;
   }): void;
   /** What the user chose for this merchant before; the same sign of amount is preferred. */
   merchant(key: string, amount: number): MerchantGuess | null;
   merchantMemory(key: string): MerchantMemory | null;
-  /** The linear model's category, or null before it has seen two categories. */
-  model(features: Uint32Array): ModelGuess | null;
+  /** The model's category, or null before it has seen two categories. */
+  model(features: Uint32Array, vector: Float32Array | null, kind: LearnedModelKind): ModelGuess | null;
+  /** True when the neighbour model holds embeddings (and so wants the query's). */
+  readonly hasVectors: boolean;
   snapshot(): LearnerSnapshot;
 }
 
@@ -41,6 +54,13 @@ export interface UserLearnerOptions {
   /** Recent examples kept and replayed per update. Default 200 kept, 8 replayed. */
   keepRecent?: number;
   replay?: number;
+  /**
+   * The embedder whose vectors the neighbour model keeps (`Embedder.id`). Vectors saved under
+   * another id are dropped on load: those examples fall back to n-gram similarity.
+   */
+  vectorModel?: string | null;
+  /** Corrections the neighbour model keeps. Default 2000. */
+  maxNeighbours?: number;
 }
 
 const signOf = (amount: number): string => (amount < 0 ? 'out' : 'in');
@@ -71,6 +91,16 @@ export function createUserLearner(
     categoryId: r.categoryId,
   }));
   let replayAt = 0;
+  const vectorModel = options.vectorModel ?? null;
+  const neighbours = createNeighbourIndex({ maxExamples: options.maxNeighbours ?? 2000 });
+  const sameModel = snapshot?.vectorModel === vectorModel && vectorModel !== null;
+  let vectors = 0;
+  // Snapshots from before the neighbour model hold only the recent examples' features.
+  for (const n of snapshot?.neighbours ?? snapshot?.recent.map((r) => ({ ...r, vector: null })) ?? []) {
+    const vector = sameModel && n.vector ? decodeVector(n.vector) : null;
+    if (vector) vectors += 1;
+    neighbours.add({ features: Uint32Array.from(n.features), vector, categoryId: n.categoryId });
+  }
 
   function score(categoryId: string, features: Uint32Array): number {
     const w = weights.get(categoryId);
@@ -150,12 +180,54 @@ export function createUserLearner(
     };
   }
 
+  /** The linear model's class probabilities: a softmax over the class scores. */
+  function linear(features: Uint32Array): Map<string, number> {
+    const scores = new Map<string, number>();
+    let max = Number.NEGATIVE_INFINITY;
+    for (const id of weights.keys()) {
+      const s = score(id, features);
+      scores.set(id, s);
+      if (s > max) max = s;
+    }
+    // Margins of PA are about 1 between a right and a wrong class; scaled so such a margin
+    // reads as a clear preference.
+    const temperature = 3;
+    let sum = 0;
+    for (const [id, s] of scores) {
+      const e = Math.exp((s - max) * temperature);
+      scores.set(id, e);
+      sum += e;
+    }
+    for (const [id, e] of scores) scores.set(id, e / sum);
+    return scores;
+  }
+
+  /** Half each: the neighbours' share counts only as much as the closest neighbour is close. */
+  function blend(probabilities: Map<string, number>, near: NeighbourGuess | null): Map<string, number> {
+    if (!near) return probabilities;
+    const closeness = near.confidence / (near.shares.get(near.categoryId) ?? 1);
+    const out = new Map<string, number>();
+    for (const [id, p] of probabilities) out.set(id, p / 2);
+    for (const [id, share] of near.shares) out.set(id, (out.get(id) ?? 0) + (share * closeness) / 2);
+    return out;
+  }
+
+  function best(probabilities: Map<string, number>): ModelGuess | null {
+    let top: ModelGuess | null = null;
+    for (const [categoryId, confidence] of probabilities) {
+      if (top === null || confidence > top.confidence) top = { categoryId, confidence };
+    }
+    return top;
+  }
+
   return {
     get corrections() {
       return corrections;
     },
-    learn({ key, name, amount, features, categoryId }) {
+    learn({ key, name, amount, features, vector, categoryId }) {
       corrections += 1;
+      neighbours.add({ features, vector, categoryId });
+      if (vector) vectors += 1;
       if (key.length > 0) {
         remember(key, name, categoryId);
         remember(`${key}|${signOf(amount)}`, name, categoryId);
@@ -174,28 +246,31 @@ export function createUserLearner(
       return guess(merchants.get(`${key}|${signOf(amount)}`)) ?? guess(merchants.get(key));
     },
     merchantMemory: (key) => merchants.get(key) ?? null,
-    model(features) {
+    get hasVectors() {
+      return vectors > 0;
+    },
+    model(features, vector, kind) {
       if (weights.size < 2) return null;
-      const scores: [string, number][] = [];
-      let max = Number.NEGATIVE_INFINITY;
-      for (const id of weights.keys()) {
-        const s = score(id, features);
-        scores.push([id, s]);
-        if (s > max) max = s;
-      }
-      // Margins of PA are about 1 between a right and a wrong class; scaled so such a margin
-      // reads as a clear preference.
-      const temperature = 3;
-      let sum = 0;
-      let best = scores[0]!;
-      for (const entry of scores) {
-        sum += Math.exp((entry[1] - max) * temperature);
-        if (entry[1] > best[1]) best = entry;
-      }
-      return { categoryId: best[0], confidence: 1 / sum };
+      if (kind === 'linear') return best(linear(features));
+      const near = neighbours.predict(features, vector);
+      if (kind === 'neighbours')
+        return near ? { categoryId: near.categoryId, confidence: near.confidence } : null;
+      return best(blend(linear(features), near));
     },
     snapshot() {
-      const out: LearnerSnapshot = { version: 1, corrections, merchants: {}, weights: {}, recent: [] };
+      const out: LearnerSnapshot = {
+        version: 1,
+        corrections,
+        merchants: {},
+        weights: {},
+        recent: [],
+        vectorModel,
+        neighbours: neighbours.examples().map((n) => ({
+          features: [...n.features],
+          vector: n.vector ? encodeVector(n.vector) : null,
+          categoryId: n.categoryId,
+        })),
+      };
       for (const [key, memory] of merchants) out.merchants[key] = structuredClone(memory);
       for (const [id, w] of weights) out.weights[id] = [...w].filter(([, v]) => v !== 0);
       out.recent = recent.map((r) => ({ features: [...r.features], categoryId: r.categoryId }));

@@ -19,6 +19,10 @@ export interface LearnerSnapshot {
   weights: Record<string, [number, number][]>;
   /** The latest examples, replayed on each update so one correction does not erase older ones. */
   recent: { features: number[]; categoryId: string }[];
+  /** The embedder (`Embedder.id`) whose vectors `neighbours` holds; absent in older snapshots. */
+  vectorModel?: string | null;
+  /** The neighbour model's corrections: n-gram features and the embedding (`encodeVector`). */
+  neighbours?: { features: number[]; vector: string | null; categoryId: string }[];
 }
 
 /**

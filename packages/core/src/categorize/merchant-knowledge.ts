@@ -479,7 +479,6 @@ const table: Record<Exclude<DefaultCategoryId, 'uncategorized'>, string[]> = {
     'Republic Services',
     'Recology',
     'American Water',
-    'City of|City Of',
     'Water Dept',
     'Utility Billing',
     'State Farm Insurance',
@@ -630,7 +629,6 @@ const table: Record<Exclude<DefaultCategoryId, 'uncategorized'>, string[]> = {
     'Scribd',
     'Calm',
     'Headspace',
-    'Duolingo',
     'Tinder',
     'Bumble',
     'Hinge',
@@ -833,6 +831,7 @@ const table: Record<Exclude<DefaultCategoryId, 'uncategorized'>, string[]> = {
     'Hello Alfred',
   ],
   education: [
+    'Duolingo',
     'Coursera',
     'Udemy',
     'edX',
