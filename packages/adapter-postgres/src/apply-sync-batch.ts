@@ -10,22 +10,17 @@ import type { Database } from './database.js';
 import { assertKnownCategories, type PostgresContext, requireConnection } from './postgres-context.js';
 import { upsertAccounts } from './repositories/postgres-connections.js';
 import { assertDimensions, writeEmbeddings } from './repositories/postgres-transactions.js';
-import {
-  type JsonTransactionRow,
-  toTransactionFromJson,
-  toTransactionRecord,
-  transactionRecordColumns,
-} from './transaction-rows.js';
+import { type JsonTransactionRow, toTransactionFromJson, transactionRowsSql } from './transaction-rows.js';
 
-// Rows per statement: large enough to amortize round trips, small enough to keep one JSON
-// parameter modest.
+// Rows per statement: large enough to amortize round trips, small enough to keep each parameter
+// modest.
 const chunkSize = 2000;
 
 /**
  * `Store.applySyncBatch` in one transaction. The connection row is locked first (`for update`), so
  * two processes syncing one connection serialize and the compare-and-set on the cursor is exact;
  * the rows the batch touches are then locked and merged in JS with core's provenance rule, and
- * every write is a bulk statement.
+ * every write is a bulk statement: new rows a plain insert, changed ones an update by id.
  */
 export async function applySyncBatch(context: PostgresContext, batch: SyncBatch): Promise<SyncBatchResult> {
   const { userId, connectionId } = batch;
@@ -55,6 +50,7 @@ export async function applySyncBatch(context: PostgresContext, batch: SyncBatch)
     );
 
     const existing = await lockTouchedRows(trx, connectionId, batch);
+    const existingIds = new Set([...existing.values()].map((row) => row.id));
     const { writes, embeddings, result } = planSyncRows({
       batch,
       accountIds,
@@ -62,7 +58,11 @@ export async function applySyncBatch(context: PostgresContext, batch: SyncBatch)
       newId: context.newId,
       now,
     });
-    await writeTransactions(trx, [...writes.values()]);
+    const inserts: Transaction[] = [];
+    const updates: Transaction[] = [];
+    for (const row of writes.values()) (existingIds.has(row.id) ? updates : inserts).push(row);
+    await insertTransactions(trx, inserts);
+    await updateTransactions(trx, updates);
     for (let i = 0; i < embeddings.length; i += chunkSize) {
       await writeEmbeddings(context, trx, userId, embeddings.slice(i, i + chunkSize), now);
     }
@@ -102,44 +102,49 @@ async function lockTouchedRows(
 }
 
 /**
- * Inserts new rows and overwrites changed ones, `chunkSize` rows per statement. `json` rather than
- * `jsonb`: the rows are read once, so building a jsonb document first is wasted work.
+ * Inserts rows the batch created. No conflict clause: their ids are new, and the connection lock
+ * keeps any other writer from adding the same provider ids meanwhile (a unique violation would
+ * still abort the whole batch rather than half-write it).
  */
-async function writeTransactions(db: Kysely<Database>, rows: Transaction[]): Promise<void> {
+async function insertTransactions(db: Kysely<Database>, rows: Transaction[]): Promise<void> {
   for (let i = 0; i < rows.length; i += chunkSize) {
-    const records = rows.slice(i, i + chunkSize).map(toTransactionRecord);
     await sql`
       insert into transactions (
         id, user_id, connection_id, account_id, provider_transaction_id, pending_transaction_id, date,
         authorized_date, amount, currency, description, merchant_name, pending, category_id,
         category_confidence, category_explanation, provider_category, notes, tags, hidden, sources,
         removed_at, created_at, updated_at)
-      select
-        id, user_id, connection_id, account_id, provider_transaction_id, pending_transaction_id, date,
-        authorized_date, amount, currency, description, merchant_name, pending, category_id,
-        category_confidence, category_explanation, nullif(provider_category, 'null'::jsonb), notes,
-        tags, hidden, sources, removed_at, created_at, updated_at
-      from json_to_recordset(${JSON.stringify(records)}::json) as x(${transactionRecordColumns})
-      on conflict (id) do update set
-        account_id = excluded.account_id,
-        pending_transaction_id = excluded.pending_transaction_id,
-        date = excluded.date,
-        authorized_date = excluded.authorized_date,
-        amount = excluded.amount,
-        currency = excluded.currency,
-        description = excluded.description,
-        merchant_name = excluded.merchant_name,
-        pending = excluded.pending,
-        category_id = excluded.category_id,
-        category_confidence = excluded.category_confidence,
-        category_explanation = excluded.category_explanation,
-        provider_category = excluded.provider_category,
-        notes = excluded.notes,
-        tags = excluded.tags,
-        hidden = excluded.hidden,
-        sources = excluded.sources,
-        removed_at = excluded.removed_at,
-        updated_at = excluded.updated_at
+      select * from ${transactionRowsSql(rows.slice(i, i + chunkSize))} as x
+    `.execute(db);
+  }
+}
+
+/** Overwrites the merged values of rows that exist (and are locked by `lockTouchedRows`). */
+async function updateTransactions(db: Kysely<Database>, rows: Transaction[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += chunkSize) {
+    await sql`
+      update transactions as t set
+        account_id = x.account_id,
+        pending_transaction_id = x.pending_transaction_id,
+        date = x.date,
+        authorized_date = x.authorized_date,
+        amount = x.amount,
+        currency = x.currency,
+        description = x.description,
+        merchant_name = x.merchant_name,
+        pending = x.pending,
+        category_id = x.category_id,
+        category_confidence = x.category_confidence,
+        category_explanation = x.category_explanation,
+        provider_category = x.provider_category,
+        notes = x.notes,
+        tags = x.tags,
+        hidden = x.hidden,
+        sources = x.sources,
+        removed_at = x.removed_at,
+        updated_at = x.updated_at
+      from ${transactionRowsSql(rows.slice(i, i + chunkSize))} as x
+      where t.id = x.id
     `.execute(db);
   }
 }

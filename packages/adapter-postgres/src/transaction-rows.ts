@@ -1,7 +1,7 @@
 import type { FieldSources, Transaction, TransactionFilter } from '@finkit/core';
 import { type RawBuilder, type Selectable, sql } from 'kysely';
 import type { TransactionsTable } from './database.js';
-import { toIsoDate, toNullableIsoDate, toSafeNumber } from './sql-values.js';
+import { toIsoDate, toNullableIsoDate, toSafeNumber, toTextArrayLiteral } from './sql-values.js';
 
 export function toTransaction(row: Selectable<TransactionsTable>): Transaction {
   return {
@@ -55,44 +55,53 @@ export function toTransactionFromJson(row: JsonTransactionRow): Transaction {
   });
 }
 
-/** A stored row as one element of the JSON array that bulk writes expand with json_to_recordset. */
-export function toTransactionRecord(row: Transaction): Record<string, unknown> {
-  return {
-    id: row.id,
-    user_id: row.userId,
-    connection_id: row.connectionId,
-    account_id: row.accountId,
-    provider_transaction_id: row.providerTransactionId,
-    pending_transaction_id: row.pendingTransactionId,
-    date: row.date,
-    authorized_date: row.authorizedDate,
-    amount: row.amount,
-    currency: row.currency,
-    description: row.description,
-    merchant_name: row.merchantName,
-    pending: row.pending,
-    category_id: row.categoryId,
-    category_confidence: row.categoryConfidence,
-    category_explanation: row.categoryExplanation,
-    provider_category: row.providerCategory,
-    notes: row.notes,
-    tags: row.tags,
-    hidden: row.hidden,
-    sources: row.sources,
-    removed_at: row.removedAt,
-    created_at: row.createdAt,
-    updated_at: row.updatedAt,
-  };
+/**
+ * Rows as a relation `x` with the `transactions` columns, for bulk inserts and updates: one typed
+ * array per column expanded by `unnest`. Measured against `json_to_recordset` over one JSON
+ * parameter: about half the time on PostgreSQL 15, and no slower on PGlite. `tags` travels as
+ * text[] literals because `unnest` cannot yield arrays.
+ */
+export function transactionRowsSql(rows: readonly Transaction[]): RawBuilder<unknown> {
+  const column = <T>(read: (row: Transaction) => T): T[] => rows.map(read);
+  const json = (value: unknown) => (value === null ? null : JSON.stringify(value));
+  return sql`(
+    select x.id, x.user_id, x.connection_id, x.account_id, x.provider_transaction_id,
+      x.pending_transaction_id, x.date, x.authorized_date, x.amount, x.currency, x.description,
+      x.merchant_name, x.pending, x.category_id, x.category_confidence, x.category_explanation,
+      x.provider_category, x.notes, x.tags::text[] as tags, x.hidden, x.sources, x.removed_at,
+      x.created_at, x.updated_at
+    from unnest(
+      ${column((row) => row.id)}::text[],
+      ${column((row) => row.userId)}::text[],
+      ${column((row) => row.connectionId)}::text[],
+      ${column((row) => row.accountId)}::text[],
+      ${column((row) => row.providerTransactionId)}::text[],
+      ${column((row) => row.pendingTransactionId)}::text[],
+      ${column((row) => row.date)}::date[],
+      ${column((row) => row.authorizedDate)}::date[],
+      ${column((row) => row.amount)}::bigint[],
+      ${column((row) => row.currency)}::text[],
+      ${column((row) => row.description)}::text[],
+      ${column((row) => row.merchantName)}::text[],
+      ${column((row) => row.pending)}::boolean[],
+      ${column((row) => row.categoryId)}::text[],
+      ${column((row) => row.categoryConfidence)}::double precision[],
+      ${column((row) => row.categoryExplanation)}::text[],
+      ${column((row) => json(row.providerCategory))}::jsonb[],
+      ${column((row) => row.notes)}::text[],
+      ${column((row) => toTextArrayLiteral(row.tags))}::text[],
+      ${column((row) => row.hidden)}::boolean[],
+      ${column((row) => json(row.sources))}::jsonb[],
+      ${column((row) => row.removedAt?.toISOString() ?? null)}::timestamptz[],
+      ${column((row) => row.createdAt.toISOString())}::timestamptz[],
+      ${column((row) => row.updatedAt.toISOString())}::timestamptz[]
+    ) as x(
+      id, user_id, connection_id, account_id, provider_transaction_id, pending_transaction_id, date,
+      authorized_date, amount, currency, description, merchant_name, pending, category_id,
+      category_confidence, category_explanation, provider_category, notes, tags, hidden, sources,
+      removed_at, created_at, updated_at)
+  )`;
 }
-
-/** The column list of `toTransactionRecord`, typed for json_to_recordset. */
-export const transactionRecordColumns = sql.raw(`
-  id text, user_id text, connection_id text, account_id text, provider_transaction_id text,
-  pending_transaction_id text, date date, authorized_date date, amount bigint, currency text,
-  description text, merchant_name text, pending boolean, category_id text,
-  category_confidence double precision, category_explanation text, provider_category jsonb,
-  notes text, tags text[], hidden boolean, sources jsonb, removed_at timestamptz,
-  created_at timestamptz, updated_at timestamptz`);
 
 /**
  * The SQL meaning of a TransactionFilter for rows aliased `t`, matching core's
