@@ -1005,9 +1005,15 @@ export const knownMerchantCount = byCompactKey.size;
  */
 export function lookupMerchant(key: string): KnownMerchant | null {
   if (key.length === 0) return null;
-  const words = key.split(' ');
-  for (let n = Math.min(words.length, 4); n >= 1; n--) {
-    const found = byCompactKey.get(words.slice(0, n).join(''));
+  const words = key.split(' ', 4);
+  const prefixes: string[] = [];
+  let compact = '';
+  for (const word of words) {
+    compact += word;
+    prefixes.push(compact);
+  }
+  for (let n = prefixes.length; n >= 1; n--) {
+    const found = byCompactKey.get(prefixes[n - 1]!);
     if (found) return found;
   }
   return null;

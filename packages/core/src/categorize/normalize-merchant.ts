@@ -100,8 +100,18 @@ const moneyPattern = /\$?\b\d+\.\d{2}\b/g;
 // Stands in for a removed phone, date or card tail: a place where the merchant's name has ended.
 const marker = '#0';
 
+function hasDigit(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) return true;
+  }
+  return false;
+}
+
 /** A token that starts the tail of store numbers, ids and locations after a merchant's name. */
 function isStoreNumber(token: string): boolean {
+  // Every form below has a digit; most tokens are words, and one scan rules them out.
+  if (!hasDigit(token)) return false;
   return (
     /^#?[A-Z]?\d{3,}[A-Z]?$/.test(token) ||
     /^#\d+$/.test(token) ||
@@ -111,23 +121,33 @@ function isStoreNumber(token: string): boolean {
   );
 }
 
+/** Upper-cases a-z at the start and after a space, `-`, `/`, `&`, `(` or `.`; the rest lower. */
 function titleCase(text: string): string {
-  return text
-    .toLowerCase()
-    .replace(/(^|[\s\-/&(.])([a-z])/g, (_m, sep: string, ch: string) => sep + ch.toUpperCase())
-    .replace(/'S\b/g, "'s");
+  const lower = text.toLowerCase();
+  let out = '';
+  let from = 0;
+  let afterSeparator = true;
+  for (let i = 0; i < lower.length; i++) {
+    const c = lower.charCodeAt(i);
+    if (afterSeparator && c >= 97 && c <= 122) {
+      out += lower.slice(from, i) + String.fromCharCode(c - 32);
+      from = i + 1;
+    }
+    // space - / & ( .
+    afterSeparator = c === 32 || c === 45 || c === 47 || c === 38 || c === 40 || c === 46;
+  }
+  return out + lower.slice(from);
 }
 
 /** The comparison form of a merchant name: lowercase words, no punctuation. */
 export function merchantKey(name: string): string {
-  return name
-    .toLowerCase()
-    .replace(/\.com\b/g, '')
-    .replace(/['’`]/g, '')
-    .replace(/(\w)[-.](?=\w)/g, '$1')
-    .replace(/&/g, ' and ')
-    .replace(/[^a-z0-9]+/g, ' ')
-    .trim();
+  // Each pass only when its character occurs: most names have none of them.
+  let key = name.toLowerCase();
+  if (key.includes('.com')) key = key.replace(/\.com\b/g, '');
+  if (/['’`]/.test(key)) key = key.replace(/['’`]/g, '');
+  if (key.includes('-') || key.includes('.')) key = key.replace(/(\w)[-.](?=\w)/g, '$1');
+  if (key.includes('&')) key = key.replace(/&/g, ' and ');
+  return key.replace(/[^a-z0-9]+/g, ' ').trim();
 }
 
 function dropTrailingLocation(tokens: string[]): string[] {
@@ -164,7 +184,7 @@ function dropTrailingLocation(tokens: string[]): string[] {
  */
 export function normalizeMerchant(description: string): NormalizedMerchant {
   let text = description.toUpperCase().replace(/\s+/g, ' ').trim();
-  text = text.replace(urlNoise, '');
+  if (text.includes('WWW.') || text.includes('HTTP')) text = text.replace(urlNoise, '');
   for (let match = anyNoisePrefix.exec(text); match; match = anyNoisePrefix.exec(text)) {
     const next = text.slice(match[0].length).replace(/^[\s\-:*#]+/, '');
     if (next.length === 0) break;
@@ -177,17 +197,17 @@ export function normalizeMerchant(description: string): NormalizedMerchant {
     const name = brandPrefixes[at]![1];
     return { name, key: merchantKey(name) };
   }
-  text = text
-    .replace(/\.COM\b/g, '')
-    .replace(/#\s?(\d+)/g, ' #$1 ')
-    .replace(moneyPattern, ' ')
-    .replace(phonePattern, ` ${marker} `)
-    .replace(datePattern, ` ${marker} `)
-    .replace(cardTailPattern, ` ${marker} `)
-    .replace(refPattern, ` ${marker} `)
-    .replace(/\*/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
+  if (text.includes('.COM')) text = text.replace(/\.COM\b/g, '');
+  // Money, phones, dates, card tails and `#12` all have digits.
+  if (hasDigit(text)) {
+    text = text
+      .replace(/#\s?(\d+)/g, ' #$1 ')
+      .replace(moneyPattern, ' ')
+      .replace(phonePattern, ` ${marker} `)
+      .replace(datePattern, ` ${marker} `)
+      .replace(cardTailPattern, ` ${marker} `);
+  }
+  text = text.replace(refPattern, ` ${marker} `).replace(/\*/g, ' ').replace(/\s+/g, ' ').trim();
 
   let tokens = text.split(' ').filter((t) => t.length > 0);
   // Leading ids and dates come from the bank, not the merchant (`1223 04/12/24 87654321 KROGER`).

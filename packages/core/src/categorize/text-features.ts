@@ -4,12 +4,15 @@ import { merchantKey } from './normalize-merchant.js';
 const featureBits = 20;
 const featureMask = (1 << featureBits) - 1;
 
-/** FNV-1a of a string, folded to the feature space. */
-function hash(text: string): number {
-  let h = 0x811c9dc5;
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+/** FNV-1a of a one-character tag followed by a string, folded to the feature space. */
+function hash(tag: string, text: string): number {
+  let h = Math.imul(FNV_OFFSET ^ tag.charCodeAt(0), FNV_PRIME);
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
+    h = Math.imul(h, FNV_PRIME);
   }
   return (h >>> 0) & featureMask;
 }
@@ -30,18 +33,24 @@ export function amountBucket(amount: number): string {
 export function textFeatures(merchant: string, description: string, amount: number): Uint32Array {
   const out = new Set<number>();
   const padded = ` ${merchant} `;
-  for (let n = 3; n <= 5; n++) {
-    for (let i = 0; i + n <= padded.length; i++) out.add(hash(`c${padded.slice(i, i + n)}`));
+  // The 3-, 4- and 5-grams starting at one position share their prefix: one running hash gives
+  // all three, with no substring built (the same ids as hashing `c` + each n-gram).
+  const tag = Math.imul(FNV_OFFSET ^ 99 /* c */, FNV_PRIME);
+  for (let i = 0; i + 3 <= padded.length; i++) {
+    let h = tag;
+    for (let n = 1; n <= 5 && i + n <= padded.length; n++) {
+      h = Math.imul(h ^ padded.charCodeAt(i + n - 1), FNV_PRIME);
+      if (n >= 3) out.add((h >>> 0) & featureMask);
+    }
   }
-  const words = merchantKey(description)
-    .split(' ')
-    .filter((w) => w.length > 1 && !/^\d+$/.test(w));
-  for (const word of words) out.add(hash(`w${word}`));
+  for (const word of merchantKey(description).split(' ')) {
+    if (word.length > 1 && !/^\d+$/.test(word)) out.add(hash('w', word));
+  }
   const bucket = amountBucket(amount);
-  out.add(hash(`a${bucket}`));
-  out.add(hash(`s${bucket.slice(0, bucket.indexOf(':'))}`));
-  const first = merchant.split(' ')[0] ?? '';
-  out.add(hash(`f${first}|${bucket}`));
-  out.add(hash('bias'));
+  out.add(hash('a', bucket));
+  out.add(hash('s', bucket.slice(0, bucket.indexOf(':'))));
+  const space = merchant.indexOf(' ');
+  out.add(hash('f', `${space < 0 ? merchant : merchant.slice(0, space)}|${bucket}`));
+  out.add(hash('b', 'ias'));
   return Uint32Array.from(out);
 }
