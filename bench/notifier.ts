@@ -3,12 +3,21 @@
  * receiver), with and without a slow email channel in the mix (a SendGrid-shaped server that takes
  * 200 ms per mail, 4 at a time). Reports the fast channels' deliveries per second, the webhooks
  * received per second (the receiver shares this process and its CPU, so it bounds the channel)
- * and the p99 delay from `send()` to the receiver. Run: npx tsx --conditions=source bench/notifier.ts [count]
+ * and the p99 delay from `send()` to the receiver.
+ * Then a restart: emails sent during quiet hours are held in the store (memory, and PGlite for the
+ * SQL path), and a second notifier on the same store releases and delivers them once quiet hours end.
+ * Run: npx tsx --conditions=source bench/notifier.ts [count]
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { createMemoryEventBus, createMemoryStore } from '../packages/core/src/index.js';
+import { createEmbeddedStore } from '@finkit/adapter-postgres';
+import {
+  type Clock,
+  createMemoryEventBus,
+  createMemoryStore,
+  type Store,
+} from '../packages/core/src/index.js';
 import {
   createMemoryPreferences,
   createNotifier,
@@ -125,5 +134,81 @@ async function run(withSlow: boolean): Promise<Record<string, string | number>> 
   };
 }
 
+async function restart(name: string, store: Store, held: number): Promise<Record<string, string | number>> {
+  let received = 0;
+  let resolveAll: () => void = () => {};
+  const all = new Promise<void>((resolve) => (resolveAll = resolve));
+  const mail = await listen((_body, done) => {
+    received += 1;
+    if (received === held) resolveAll();
+    done();
+  });
+  let at = Date.UTC(2024, 6, 1, 21, 30); // 23:30 in Paris: quiet hours
+  const clock: Clock = { now: () => new Date(at) };
+  const notifierOn = () =>
+    createNotifier({
+      store,
+      clock,
+      preferences: createMemoryPreferences({
+        email: 'bench@example.com',
+        timeZone: 'Europe/Paris',
+        channels: { '*': ['email'] },
+        quietHours: { start: '22:00', end: '07:30' },
+      }),
+      channels: {
+        email: createSendGridEmailChannel({
+          apiKey: 'k',
+          from: { email: 'a@example.com' },
+          baseUrl: mail.url,
+        }),
+      },
+      limits: { email: { concurrency: 16 } },
+      holdCheckMs: 0,
+    });
+  const before = notifierOn();
+  const holdStart = performance.now();
+  for (let i = 0; i < held; i += 1) {
+    await before.send({
+      userId: `user-${i % 100}`,
+      type: 'bench',
+      dedupeKey: `h-${i}`,
+      title: 'x',
+      body: 'x',
+      data: {},
+    });
+  }
+  const holdSeconds = (performance.now() - holdStart) / 1000;
+  await before.close();
+  at = Date.UTC(2024, 6, 2, 6, 0); // 08:00: quiet hours over
+  const after = notifierOn();
+  const releaseStart = performance.now();
+  const messages = await after.flushHeld();
+  await all;
+  const releaseSeconds = (performance.now() - releaseStart) / 1000;
+  await after.idle();
+  await after.close();
+  mail.close();
+  const left = (
+    await Promise.all(
+      Array.from({ length: 100 }, (_, u) => store.deliveries.list(`user-${u}`, { status: 'held' })),
+    )
+  ).flat().length;
+  await store.close();
+  return {
+    store: name,
+    'held during quiet hours': held,
+    'send() held/s': Math.round(held / holdSeconds),
+    'released by the new notifier': messages,
+    'release → received/s': Math.round(held / releaseSeconds),
+    'emails received': received,
+    'still held': left,
+  };
+}
+
 const rows = [await run(false), await run(true)];
 printTable(`Notifier: ${count} notifications (memory store)`, rows);
+const heldOnPglite = Math.min(count, 2000);
+printTable('Notifier restart: quiet-hour emails held in the store, released by a new notifier', [
+  await restart('memory', createMemoryStore(), count),
+  await restart('PGlite (in memory)', await createEmbeddedStore(), heldOnPglite),
+]);
