@@ -1,11 +1,13 @@
 // Everything `pnpm release` does except publishing: builds every package, packs each published one
 // with `pnpm pack` (workspace:* becomes a version, as on publish) and lists the tarballs.
 // Usage: node scripts/release-dry-run.mjs [--skip-build] [--out <dir>]
-import { mkdirSync, mkdtempSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { packPublishedPackages } from './pack-published-packages.mjs';
+import { repoRoot } from './published-packages.mjs';
 import { runPnpm } from './run-pnpm.mjs';
 
 const { values } = parseArgs({ options: { 'skip-build': { type: 'boolean' }, out: { type: 'string' } } });
@@ -32,6 +34,30 @@ for (const { name, version, tarball, files, manifest } of packed) {
     `  ${`${name}@${version}`.padEnd(34)} ${kib} KiB  ${String(files.length).padStart(4)} files  ${tarball}`,
   );
 }
+
+// What `pnpm changeset version` would make of the pending changesets; informative only, so a
+// checkout changesets cannot read (no base branch, say) does not fail the dry run.
+const statusFile = join(destination, 'changeset-status.json');
+const status = spawnSync(
+  join(repoRoot, 'node_modules', '.bin', 'changeset'),
+  ['status', '--output', statusFile],
+  {
+    cwd: repoRoot,
+    encoding: 'utf8',
+  },
+);
+if (status.status === 0 && existsSync(statusFile)) {
+  const releases = JSON.parse(readFileSync(statusFile, 'utf8')).releases.filter((r) => r.type !== 'none');
+  console.log(releases.length > 0 ? '\nThe pending changesets would release:' : '\nNo pending changesets.');
+  for (const r of releases)
+    console.log(`  ${r.name.padEnd(26)} ${r.oldVersion} -> ${r.newVersion} (${r.type})`);
+  rmSync(statusFile);
+} else {
+  console.log(
+    `\n(changeset status could not run: ${(status.stderr || status.stdout || '').trim().split('\n').pop()})`,
+  );
+}
+
 if (problems.length > 0) {
   console.error(`\nNot releasable:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   process.exit(1);
