@@ -29,7 +29,9 @@ describe('sync engine against the Plaid sandbox (property) on PGlite', () => {
         await pglite.exec(`create schema ${schema}; set search_path to ${schema}, public`);
         const store = await createPostgresStore({ db: pglite, migrate: true });
         return {
-          ...store,
+          store,
+          // PGlite is one session in one process: a second store on it would share its transactions.
+          peer: store,
           async close() {
             await store.close();
             await pglite.exec(`set search_path to public; drop schema ${schema} cascade`);

@@ -21,12 +21,22 @@ import { type PlaidSandbox, type SandboxFaultKind, startPlaidSandbox } from '../
  * The sync engine against the real sandbox over HTTP through the real plaid client: whatever
  * happens (history moving on, user edits, faults at any call, concurrent syncs, repeated and
  * reordered webhooks), once things settle the store holds exactly the provider's truth and every
- * user edit is still there. One property, run against every Store implementation: the memory
- * store here, PGlite and PostgreSQL from examples/server (the package that depends on both).
+ * user edit is still there, even with a second process syncing the same connection. One property,
+ * run against every Store implementation: the memory store here, PGlite and PostgreSQL from
+ * examples/server (the package that depends on both).
  */
 
-/** Opens an empty Store; each run gets its own, since the sandbox reuses item ids per seed. `close()` must free it all. */
-export type OpenStore = () => Promise<Store>;
+/** The Store a run works on, and what a second process would open on the same data. */
+export interface StoresUnderTest {
+  store: Store;
+  /** Another process's Store on the same database; `store` itself where data cannot be shared across processes. */
+  peer: Store;
+  /** Frees both. */
+  close(): Promise<void>;
+}
+
+/** Opens empty stores; each run gets its own, since the sandbox reuses item ids per seed. */
+export type OpenStores = () => Promise<StoresUnderTest>;
 
 export interface SyncConvergenceOptions {
   /** Runs of the property; slower stores take fewer to keep a test file's time modest. */
@@ -57,7 +67,7 @@ type Step =
       /** Days the bank moves on right after, so the sync that meets the fault has pages to read. */
       days: number;
     }
-  | { kind: 'sync'; concurrent: number }
+  | { kind: 'sync'; concurrent: number; onPeer: number }
   | { kind: 'webhooks'; duplicates: number; reorder: boolean }
   | { kind: 'login' };
 
@@ -109,7 +119,11 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   },
   {
     weight: 2,
-    arbitrary: fc.record({ kind: fc.constant('sync' as const), concurrent: fc.integer({ min: 1, max: 4 }) }),
+    arbitrary: fc.record({
+      kind: fc.constant('sync' as const),
+      concurrent: fc.integer({ min: 1, max: 4 }),
+      onPeer: fc.integer({ min: 0, max: 2 }),
+    }),
   },
   {
     weight: 1,
@@ -159,7 +173,7 @@ function isSpuriousTimeout(error: unknown): boolean {
   return FinkitError.hasCode(error, 'PROVIDER') && error.details.timedOut === true;
 }
 
-/** Starts a server that hands each webhook to `onWebhook`, the engine of the current run. */
+/** Starts a server that hands each webhook to `onWebhook`, the engines of the current run. */
 async function startWebhookReceiver(
   onWebhook: (body: string, headers: Record<string, string | undefined>) => Promise<void>,
 ): Promise<{ url: string; close(): Promise<void> }> {
@@ -186,11 +200,11 @@ async function startWebhookReceiver(
 }
 
 /**
- * Asserts the property on stores from `openStore`. FINKIT_SYNC_PROPERTY_RUNS overrides the number
+ * Asserts the property on stores from `openStores`. FINKIT_SYNC_PROPERTY_RUNS overrides the number
  * of runs (a longer hunt on one machine), FINKIT_SYNC_PROPERTY_SEED replays the seed a failure printed.
  */
 export async function checkSyncConvergence(
-  openStore: OpenStore,
+  openStores: OpenStores,
   options: SyncConvergenceOptions,
 ): Promise<void> {
   const runs = process.env.FINKIT_SYNC_PROPERTY_RUNS;
@@ -211,30 +225,35 @@ export async function checkSyncConvergence(
             historyDays: 20,
             webhookUrl,
           });
-          const store = await openStore().catch(async (error: unknown) => {
+          const stores = await openStores().catch(async (error: unknown) => {
             await sandbox.close();
             throw error;
           });
-          const events = createMemoryEventBus();
-          const engine = createSyncEngine({
-            store,
-            provider: createPlaidProvider({
-              clientId: 'client',
-              secret: 'secret',
-              basePath: sandbox.url,
-              webhookUrl,
-              defaultRetryAfterMs: 1,
-              // Short, so a `timeout` fault costs little; a local request never takes this long.
-              timeoutMs: 400,
-            }),
-            cipher: createTokenCipher({ keys: { k: generateTokenKey() }, primaryKeyId: 'k' }),
-            events,
-            options: {
-              daysRequested: 20,
-              pageSize: 3,
-              retry: { baseDelayMs: 1, maxDelayMs: 4, maxRetryAfterMs: 5 },
-            },
-          });
+          const { store } = stores;
+          const cipher = createTokenCipher({ keys: { k: generateTokenKey() }, primaryKeyId: 'k' });
+          // One engine per process; each has its own in-process lock, so only the store keeps them apart.
+          const createEngine = (processStore: Store) =>
+            createSyncEngine({
+              store: processStore,
+              provider: createPlaidProvider({
+                clientId: 'client',
+                secret: 'secret',
+                basePath: sandbox.url,
+                webhookUrl,
+                defaultRetryAfterMs: 1,
+                // Short, so a `timeout` fault costs little; a local request never takes this long.
+                timeoutMs: 400,
+              }),
+              cipher,
+              events: createMemoryEventBus(),
+              options: {
+                daysRequested: 20,
+                pageSize: 3,
+                retry: { baseDelayMs: 1, maxDelayMs: 4, maxRetryAfterMs: 5 },
+              },
+            });
+          const engine = createEngine(store);
+          const peerEngine = createEngine(stores.peer);
           const inFlight = new Set<Promise<unknown>>();
           const track = (p: Promise<unknown>) => {
             const settled = p.then(
@@ -244,8 +263,11 @@ export async function checkSyncConvergence(
             inFlight.add(settled);
             void settled.then(() => inFlight.delete(settled));
           };
+          // Behind a load balancer, deliveries of one webhook reach either process.
+          let deliveries = 0;
           onWebhook = async (body, headers) => {
-            const outcome = await engine.handleWebhook(body, headers);
+            const receiving = deliveries++ % 2 === 0 ? engine : peerEngine;
+            const outcome = await receiving.handleWebhook(body, headers);
             if (outcome.action === 'sync') track(outcome.done);
           };
           // Latest user value per field, keyed by provider id; follows pending -> posted.
@@ -300,6 +322,8 @@ export async function checkSyncConvergence(
                 case 'sync':
                   for (let i = 0; i < step.concurrent; i++)
                     track(engine.syncConnection(userId, connectionId));
+                  for (let i = 0; i < step.onPeer; i++)
+                    track(peerEngine.syncConnection(userId, connectionId));
                   break;
                 case 'webhooks':
                   sandbox.setWebhookDelivery({ duplicates: step.duplicates, reorder: step.reorder });
@@ -354,7 +378,7 @@ export async function checkSyncConvergence(
             onWebhook = async () => {};
             while (inFlight.size > 0) await Promise.all(inFlight);
             await sandbox.close();
-            await store.close();
+            await stores.close();
           }
         },
       ),
