@@ -118,7 +118,10 @@ export interface CategorizerOptions {
   model?: LearnedModelKind;
   /** Consistent corrections of one merchant before a rule is suggested. Default 3. */
   suggestAfter?: number;
-  /** When given, `recategorize` and `applyRuleToHistory` publish `transaction.updated`. */
+  /**
+   * When given, `recategorize` and `applyRuleToHistory` publish `transaction.updated`, and a
+   * correction that makes a rule suggestion publishes `rule.suggested`.
+   */
   events?: EventBus | null;
   clock?: Clock;
 }
@@ -517,6 +520,7 @@ export function createCategorizer(options: CategorizerOptions): Categorizer {
   function suggestionFor(memoryName: string, categoryId: string): NewRule {
     return {
       name: `${memoryName}`.slice(0, 100),
+      enabled: true,
       stage: 'default',
       priority: 0,
       match: 'all',
@@ -587,7 +591,11 @@ export function createCategorizer(options: CategorizerOptions): Categorizer {
         memory.streak.categoryId === categoryId &&
         memory.streak.length === suggestAfter &&
         !(await coveredByRule(userId, memory.name, categoryId));
-      outcomes.push({ suggestedRule: suggest && memory ? suggestionFor(memory.name, categoryId) : null });
+      const suggestedRule = suggest && memory ? suggestionFor(memory.name, categoryId) : null;
+      if (suggestedRule && memory) {
+        await publishSuggestion(userId, { rule: suggestedRule, merchantName: memory.name, categoryId });
+      }
+      outcomes.push({ suggestedRule });
     }
     return outcomes;
   }
@@ -608,6 +616,23 @@ export function createCategorizer(options: CategorizerOptions): Categorizer {
       yield page.items;
       cursor = page.nextCursor;
     } while (cursor !== null);
+  }
+
+  async function publishSuggestion(
+    userId: string,
+    data: { rule: NewRule; merchantName: string; categoryId: string },
+  ): Promise<void> {
+    if (!events) return;
+    try {
+      await events.publish({
+        type: 'rule.suggested',
+        userId,
+        at: clock.now().toISOString(),
+        data: { ...data, corrections: suggestAfter },
+      });
+    } catch {
+      // The correction is saved; a bus that fails to deliver must not turn it into an error.
+    }
   }
 
   async function publishUpdated(userId: string, changes: Map<string, Set<string>>): Promise<void> {

@@ -1,4 +1,5 @@
 import type { ConnectionStatus } from './connection.js';
+import type { NewRule } from './rule.js';
 
 /** Payload of each event finkit publishes, by event type. */
 export interface FinkitEventMap {
@@ -27,6 +28,11 @@ export interface FinkitEventMap {
   'goal.milestone_reached': { goalId: string; percent: number };
   'goal.reached': { goalId: string };
   'goal.off_track': { goalId: string };
+  /**
+   * The user corrected one merchant to the same category `suggestAfter` times in a row (3 by
+   * default) and no rule covers it yet: `rule` is ready to save with `rules.create`.
+   */
+  'rule.suggested': { rule: NewRule; merchantName: string; categoryId: string; corrections: number };
   'notification.created': { notificationId: string; type: string; title: string; body: string };
 }
 
