@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createMemoryEventBus } from '../events/create-memory-event-bus.js';
 import { createMemoryStore } from '../memory/memory-store.js';
 import type { FinkitEvent } from '../schemas/event.js';
+import { newRuleSchema } from '../schemas/rule.js';
 import { createCategorizer } from './create-categorizer.js';
 
 const tx = (description: string) => ({ description, amount: -1_250, date: '2024-03-05' });
@@ -31,7 +32,8 @@ describe("'rule.suggested'", () => {
     expect(seen).toHaveLength(1);
 
     // Saved, the suggested rule decides the merchant, and a new streak publishes nothing.
-    await store.rules.create('alice', event!.data.rule);
+    // As `finkit.rules.create` does: parse the input, then store it.
+    await store.rules.create('alice', newRuleSchema.parse(event!.data.rule));
     const [result] = await categorizer.categorize('alice', [tx('BLUE HERON FRAMING')]);
     expect(result).toMatchObject({ categoryId: 'shopping', signal: 'rule' });
     await categorizer.recordCorrection('alice', tx('BLUE HERON FRAMING'), 'personal_care');
