@@ -173,6 +173,27 @@ export function describeDeliveriesContract(harness: ContractHarness): void {
       'delivered',
     );
     expect(await mine(userId, later(1e10), 1), 'a delivered row is never due').toEqual([]);
+
+    // A pending row is held only once its lease is over (its sender died), like a claim.
+    await deliveries.claim(userId, 'orphan', 'push', { now: t0, leaseMs: 1000 });
+    expect(
+      await deliveries.hold(userId, 'orphan', 'push', { now: later(999), until, payload }),
+      'live lease',
+    ).toBe('in_progress');
+    expect(
+      await deliveries.hold(userId, 'orphan', 'push', { now: later(1000), until, payload }),
+      'expired lease',
+    ).toBe('claimed');
+    expect(
+      (await deliveries.list(userId, { status: 'held' })).map((d) => [d.dedupeKey, d.attempts, d.payload]),
+      'held now, with the new payload and an attempt counted',
+    ).toEqual([['orphan', 2, payload]]);
+    await deliveries.markFailed(userId, 'orphan', 'push', {
+      permanent: true,
+      error: 'done',
+      at: later(2000),
+    });
+    expect(await mine(userId, later(1e10), 1), 'a failed row is never due').toEqual([]);
   });
 
   test('deliveries: claimDue resumes what a dead or closed sender left, earliest due first, each row once', async () => {
