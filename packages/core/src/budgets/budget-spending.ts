@@ -49,18 +49,28 @@ export async function readBudgetSpending(
     }
   }
   // No category counted (only income kinds named) or no period: nothing to read.
+  if (from === null || end === null || categoryIds.size === 0) {
+    return requests.map(({ periods }) => periods.map(() => ({ spent: 0, ignored: [] })));
+  }
+  const start = from;
+  const filter = {
+    from: start,
+    // The store's `to` is inclusive; a period's end is the next period's first day.
+    to: addDays(end, -1),
+    categoryIds: [...categoryIds],
+  };
+  const single = singlePeriod(requests);
   const rows =
-    from === null || end === null || categoryIds.size === 0
-      ? []
-      : await store.transactions.aggregate(userId, {
-          groupBy: 'categoryDay',
-          filter: {
-            from,
-            // The store's `to` is inclusive; a period's end is the next period's first day.
-            to: addDays(end, -1),
-            categoryIds: [...categoryIds],
-          },
-        });
+    single === null
+      ? await store.transactions.aggregate(userId, { groupBy: 'categoryDay', filter })
+      : // One period and one pending setting (a budget's progress without rollover): per-category
+        // sums answer it with fewer rows to group and send; they count as dated on its first day.
+        (
+          await store.transactions.aggregate(userId, {
+            groupBy: 'category',
+            filter: single.includePending ? filter : { ...filter, pending: false },
+          })
+        ).map((row) => ({ ...row, date: start, pending: false }));
   const byCategory = new Map<string, AggregateRow[]>();
   for (const row of rows) {
     if (row.date === undefined) {
@@ -71,6 +81,19 @@ export async function readBudgetSpending(
     else list.push(row);
   }
   return requests.map((request, index) => sumPeriods(request, counted[index]!, byCategory));
+}
+
+/** The one period every request reads, when they all read the same one with the same pending rule. */
+function singlePeriod(requests: readonly SpendingRequest[]): { includePending: boolean } | null {
+  const [first] = requests;
+  const period = first?.periods[0];
+  if (first === undefined || period === undefined) return null;
+  const same = requests.every(
+    ({ budget, periods }) =>
+      budget.includePending === first.budget.includePending &&
+      periods.every((p) => p.start === period.start && p.end === period.end),
+  );
+  return same ? { includePending: first.budget.includePending } : null;
 }
 
 function sumPeriods(

@@ -540,6 +540,9 @@ describe('one aggregate query per call', () => {
     expect(one, 'progress of one budget equals its progressAll entry').toEqual(all[0]);
     expect(queries, 'progress of a rollover budget').toEqual(['categoryDay']);
     queries.length = 0;
+    expect(await engine.progress(userId, budgets[1]!.id), 'one period, pending off').toEqual(all[1]);
+    expect(queries, 'one period needs no per-day rows').toEqual(['category']);
+    queries.length = 0;
     const past = await engine.history(userId, budgets[0]!.id, { periods: 8 });
     expect(queries, 'history').toEqual(['categoryDay']);
     expect(past.map((p) => p.spent)).toEqual(
