@@ -44,7 +44,7 @@ describe.skipIf(!serverUrl)(onServer('sync engine against the Plaid sandbox (pro
           throw error;
         }
       },
-      { numRuns: 6 },
+      { numRuns: 10 },
     );
   }, 120_000);
 });

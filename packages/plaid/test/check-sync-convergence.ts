@@ -56,6 +56,8 @@ type Step =
        * runs to its end, then the edit lands. Null: saved at once (syncs may still be running).
        */
       staleDays: number | null;
+      /** Saved through the second process's store. */
+      onPeer: boolean;
       fields: Partial<EditableValues>;
     }
   | {
@@ -96,6 +98,7 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
       pick: fc.nat(),
       pendingOnly: fc.boolean(),
       staleDays: fc.option(fc.integer({ min: 0, max: 3 }), { nil: null }),
+      onPeer: fc.boolean(),
       fields: editArb,
     }),
   },
@@ -301,7 +304,8 @@ export async function checkSyncConvergence(
                     // A failure here is a fault step's doing; the final sync must still converge.
                     await engine.syncConnection(userId, connectionId).catch(() => undefined);
                   }
-                  await store.transactions.edit(userId, [{ id: row.id, fields: step.fields }], 'user');
+                  const saving = step.onPeer ? stores.peer : store;
+                  await saving.transactions.edit(userId, [{ id: row.id, fields: step.fields }], 'user');
                   expectedEdits.set(row.providerTransactionId, {
                     ...expectedEdits.get(row.providerTransactionId),
                     ...step.fields,
