@@ -1,6 +1,18 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTestPGlite, createTestSchema, onServer, serverUrl } from '../test/test-databases.js';
 import { migrate } from './migrate.js';
+import { migrations } from './migrations/migrations.js';
+
+// Every version, in order; a new migration changes this list and nothing else here.
+const versions = migrations.map((m) => m.version);
+const latest = versions.length;
+
+describe('the migration list', () => {
+  it('numbers migrations 1, 2, 3, … without gaps or repeats, with distinct names', () => {
+    expect(versions).toEqual(Array.from({ length: latest }, (_, i) => i + 1));
+    expect(new Set(migrations.map((m) => m.name)).size).toBe(latest);
+  });
+});
 
 describe('migrate on PGlite', () => {
   // One PGlite per file: starting one costs seconds.
@@ -17,9 +29,9 @@ describe('migrate on PGlite', () => {
 
   it('creates every table with a vector column and records the versions', async () => {
     const first = await migrate(pglite, { embeddingDimensions: 3 });
-    expect(first.applied).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(first.applied).toEqual(versions);
     const again = await migrate(pglite, { embeddingDimensions: 3 });
-    expect(again).toEqual({ applied: [], version: 6 });
+    expect(again).toEqual({ applied: [], version: latest });
     const column = await pglite.query<{ udt_name: string }>(
       `select udt_name from information_schema.columns where table_name = 'transaction_embeddings' and column_name = 'embedding'`,
     );
@@ -41,16 +53,9 @@ describe.skipIf(!serverUrl)(onServer('migrate'), () => {
     const target = await createTestSchema(serverUrl!);
     schemas.push(target);
     const results = await Promise.all([migrate(target.pool), migrate(target.pool)]);
-    expect(results.map((r) => r.applied).sort()).toEqual([[], [1, 2, 3, 4, 5, 6]]);
+    expect(results.map((r) => r.applied).sort()).toEqual([[], versions]);
     const rows = await target.pool.query('select version from finkit_migrations order by version');
-    expect(rows.rows).toEqual([
-      { version: 1 },
-      { version: 2 },
-      { version: 3 },
-      { version: 4 },
-      { version: 5 },
-      { version: 6 },
-    ]);
+    expect(rows.rows).toEqual(versions.map((version) => ({ version })));
   });
 
   it('falls back to real[] embeddings where pgvector is missing', async () => {
