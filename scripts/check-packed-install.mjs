@@ -52,8 +52,10 @@ try {
     join(project, 'package.json'),
     `${JSON.stringify({ name: 'finkit-packed-install-check', version: '0.0.0', private: true }, null, 2)}\n`,
   );
-  // vitest is the optional peer @finkit/core/testing needs; a user running the contract suite has it.
+  // What a TypeScript user adds: vitest, the optional peer @finkit/core/testing needs to run the
+  // contract suite; @types/node; @types/pg, as pg ships no types (the adapter-postgres README says so).
   const rootManifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
+  const postgresManifest = packed.find((p) => p.name === '@finkit/adapter-postgres')?.manifest;
   const install = spawnSync(
     'npm',
     [
@@ -64,6 +66,8 @@ try {
       '--loglevel=error',
       ...packed.map((p) => p.tarball),
       `vitest@${rootManifest.devDependencies.vitest}`,
+      `@types/node@${rootManifest.devDependencies['@types/node']}`,
+      `@types/pg@${postgresManifest?.devDependencies?.['@types/pg'] ?? 'latest'}`,
     ],
     { cwd: project, stdio: 'inherit' },
   );
@@ -126,6 +130,40 @@ try {
         );
     }
   }
+
+  // The published .d.ts/.d.cts compile for a consumer, from an ES module and from a CommonJS one,
+  // with strict on and skipLibCheck off (attw checks resolution, not whether the declarations
+  // themselves type-check). Module node20 is Node >= 20.19, whose require() loads the ESM-only
+  // @finkit/core/testing; under node16 a .cts would need import() for it (attw checks node16).
+  // The repository's TypeScript does it.
+  const usedNames = entries.filter((e) => expectedExports[e]).map((e) => [e, expectedExports[e]]);
+  const consumer = `${usedNames.map(([e, n]) => `import { ${n} } from '${e}';`).join('\n')}
+export const used = [${usedNames.map(([, n]) => n).join(', ')}];
+`;
+  writeFileSync(join(project, 'consumer.mts'), consumer);
+  writeFileSync(join(project, 'consumer.cts'), consumer);
+  const tsc = spawnSync(
+    process.execPath,
+    [
+      join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'),
+      '--noEmit',
+      '--strict',
+      '--module',
+      'node20',
+      '--target',
+      'es2022',
+      '--types',
+      'node',
+      'consumer.mts',
+      'consumer.cts',
+    ],
+    { cwd: project, encoding: 'utf8' },
+  );
+  if (tsc.status === 0)
+    console.log(
+      '  ok  tsc (module node20, strict, no skipLibCheck): every entry imported from .mts and .cts',
+    );
+  else failures.push(`tsc on the installed packages' types:\n${tsc.stdout.trim()}`);
 
   // The installed packages work together, not only load: a Finkit on the memory store and the
   // sandbox behind the Plaid provider, served by the Hono app, links a bank and lists its accounts.
