@@ -1,10 +1,14 @@
 /*
- * Budget progress on the memory store and on PGlite: 50 budgets of one user with 100,000
- * transactions. Run: npx tsx --conditions=source bench/budgets.ts [transactions] [budgets]
- * Prints a table; `runBudgetsBench` returns the rows for `pnpm bench`.
+ * Budget progress on the memory store, on PGlite and (with --database-url) on a PostgreSQL server:
+ * 50 budgets of one user with 100,000 transactions.
+ *   npx tsx --conditions=source bench/budgets.ts [transactions] [budgets]
+ *     [--database-url postgres://postgres@127.0.0.1:5432] [--database-name finkit_budgets_bench]
+ *     [--stores memory,pglite,postgres]
+ * The named database is dropped and created afresh. Prints a table per store; `runBudgetsBench`
+ * returns the rows for `pnpm bench`.
  */
 import { performance } from 'node:perf_hooks';
-import { createEmbeddedStore } from '@finkit/adapter-postgres';
+import { createEmbeddedStore, createPostgresStore } from '@finkit/adapter-postgres';
 import {
   type BudgetPeriod,
   createBudgetEngine,
@@ -14,6 +18,7 @@ import {
   type Store,
   type SyncTransactionInput,
 } from '@finkit/core';
+import pg from 'pg';
 
 export interface BenchRow {
   case: string;
@@ -234,13 +239,61 @@ function printTable(rows: BenchRow[], transactions: number, storeName: string): 
   }
 }
 
+/** A fresh database on the server at `serverUrl`, and a pool on it that closing the store ends. */
+async function freshServerStore(serverUrl: string, name: string, clock: { now(): Date }): Promise<Store> {
+  const admin = new pg.Pool({ connectionString: `${serverUrl}/postgres`, max: 1 });
+  try {
+    await admin.query(`drop database if exists "${name}"`);
+    await admin.query(`create database "${name}"`);
+  } finally {
+    await admin.end();
+  }
+  const pool = new pg.Pool({ connectionString: `${serverUrl}/${name}`, max: 4 });
+  const store = await createPostgresStore({ db: pool, clock, migrate: true });
+  return {
+    ...store,
+    close: async () => {
+      await store.close();
+      await pool.end();
+    },
+  };
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const transactions = Number(process.argv[2] ?? 100_000);
-  const budgets = Number(process.argv[3] ?? 50);
-  printTable(await runBudgetsBench({ transactions, budgets }), transactions, 'the memory store');
-  printTable(
-    await runBudgetsBench({ transactions, budgets, createStore: (clock) => createEmbeddedStore({ clock }) }),
-    transactions,
-    'PGlite',
-  );
+  const args = process.argv.slice(2);
+  const option = (name: string): string | undefined => {
+    const at = args.indexOf(`--${name}`);
+    return at >= 0 ? args[at + 1] : undefined;
+  };
+  const positional = args.filter((arg, i) => !arg.startsWith('--') && !args[i - 1]?.startsWith('--'));
+  const transactions = Number(positional[0] ?? 100_000);
+  const budgets = Number(positional[1] ?? 50);
+  const stores = (option('stores') ?? 'memory,pglite,postgres').split(',');
+  if (stores.includes('memory')) {
+    printTable(await runBudgetsBench({ transactions, budgets }), transactions, 'the memory store');
+  }
+  if (stores.includes('pglite')) {
+    printTable(
+      await runBudgetsBench({
+        transactions,
+        budgets,
+        createStore: (clock) => createEmbeddedStore({ clock }),
+      }),
+      transactions,
+      'PGlite',
+    );
+  }
+  const serverUrl = option('database-url');
+  if (serverUrl !== undefined && stores.includes('postgres')) {
+    const name = option('database-name') ?? 'finkit_budgets_bench';
+    printTable(
+      await runBudgetsBench({
+        transactions,
+        budgets,
+        createStore: (clock) => freshServerStore(serverUrl, name, clock),
+      }),
+      transactions,
+      `PostgreSQL (${name})`,
+    );
+  }
 }

@@ -3,7 +3,8 @@
  * next to bare Hono routes that answer the same question with one hand-written SQL query on
  * the same database handle, in the same server process and the same run. One table per database.
  *   cd bench && npx tsx --conditions=source http.ts [--rows 100000] [--seconds 5] [--connections 10]
- *     [--database-url postgres://postgres@127.0.0.1:5432] [--only pglite|postgres] [--keep]
+ *     [--database-url postgres://postgres@127.0.0.1:5432] [--database-name fk_http_bench]
+ *     [--only pglite|postgres] [--keep]
  *
  * Three processes: this one loads the data, then starts the server (this file with `--serve`)
  * and drives autocannon (its own process) at 127.0.0.1 only. The server's RSS is read from
@@ -569,10 +570,12 @@ async function benchPGlite(rows: number): Promise<void> {
 async function benchPostgres(rows: number): Promise<void> {
   const serverUrl = option('database-url', 'postgres://postgres@127.0.0.1:5432');
   const admin = new pg.Pool({ connectionString: `${serverUrl}/postgres`, max: 1 });
-  const url = `${serverUrl}/fk_http_bench`;
+  // Its own name lets two runs on one server (two people benchmarking) stay apart.
+  const name = option('database-name', 'fk_http_bench');
+  const url = `${serverUrl}/${name}`;
   try {
-    await admin.query('drop database if exists fk_http_bench');
-    await admin.query('create database fk_http_bench');
+    await admin.query(`drop database if exists "${name}"`);
+    await admin.query(`create database "${name}"`);
   } catch (error) {
     console.error(`\nPostgreSQL at ${serverUrl} unavailable, skipped:`, (error as Error).message);
     await admin.end();
@@ -590,7 +593,7 @@ async function benchPostgres(rows: number): Promise<void> {
     await bench('PostgreSQL 15 (no pgvector)', 'postgres', url, loaded, false, loaded.seconds, rows);
   } finally {
     // --keep leaves the database for EXPLAIN; the next run drops and recreates it anyway.
-    if (!argv.includes('--keep')) await admin.query('drop database if exists fk_http_bench');
+    if (!argv.includes('--keep')) await admin.query(`drop database if exists "${name}"`);
     await admin.end();
   }
 }
