@@ -1,7 +1,8 @@
 // Packs every published package, installs the tarballs into an empty project with npm (their own
 // dependencies come from the registry, as for a user), then loads every entry point in `exports`
-// through ESM import() and CJS require(), runs each bin with --help, and wires the installed
-// packages together once (core + plaid sandbox + hono app). Exits non-zero on any failure.
+// through ESM import() and CJS require(), runs each bin with --help, type-checks the published
+// declarations as a consumer, and wires the installed packages together once (core + plaid
+// sandbox + hono app). Exits non-zero on any failure.
 // Expects a build (`pnpm build`). Usage: node scripts/check-packed-install.mjs [--keep] [--packed <dir>]
 // (--packed: install the tarballs `pnpm release:dry-run --out <dir>` left there instead of packing)
 import { spawnSync } from 'node:child_process';
