@@ -14,6 +14,7 @@ import { registerBudgetRoutes } from './routes/register-budget-routes.js';
 import { registerCategoryRoutes } from './routes/register-category-routes.js';
 import { registerConnectionRoutes } from './routes/register-connection-routes.js';
 import { registerGoalRoutes } from './routes/register-goal-routes.js';
+import { registerNotificationRoutes } from './routes/register-notification-routes.js';
 import { registerRuleRoutes } from './routes/register-rule-routes.js';
 import { registerTransactionRoutes } from './routes/register-transaction-routes.js';
 import { registerWebhookRoutes } from './routes/register-webhook-routes.js';
@@ -48,6 +49,7 @@ const userScopedPrefixes = [
   'goals',
   'rules',
   'categories',
+  'notifications',
 ];
 
 /** The finkit REST API (and WebSocket, when given) as an OpenAPIHono app to mount or serve. */
@@ -107,6 +109,7 @@ export function createFinkitApp(finkit: Finkit, options: FinkitAppOptions): Open
   registerGoalRoutes(app, finkit);
   registerRuleRoutes(app, finkit);
   registerCategoryRoutes(app, finkit);
+  registerNotificationRoutes(app, finkit);
   registerWebhookRoutes(app, finkit);
   if (options.websocket) app.get('/ws', options.websocket.handler);
 

@@ -118,9 +118,14 @@ export interface Seeded {
   goalId: string;
   ruleId: string;
   categoryId: string;
+  /** An in-app notification of the user's, unread. */
+  notificationId: string;
 }
 
-/** A user with one connection, one account, transactions, a budget, a goal, a rule and a category. */
+/**
+ * A user with one connection, one account, transactions, a budget, a goal, a rule, a category and
+ * an unread notification.
+ */
 export async function seedUser(finkit: Finkit, store: Store, userId: string): Promise<Seeded> {
   const connection = await store.connections.create({
     userId,
@@ -186,6 +191,13 @@ export async function seedUser(finkit: Finkit, store: Store, userId: string): Pr
     actions: { categoryId: 'food_and_dining' },
   });
   const category = await finkit.categories.create(userId, { name: `Pets of ${userId}` });
+  const { notification } = await store.notifications.create(userId, {
+    type: 'budget.threshold_crossed',
+    dedupeKey: `budget:${budget.id}:80`,
+    title: `Groceries of ${userId} at 80%`,
+    body: 'You have spent 80% of your budget.',
+    data: { budgetId: budget.id },
+  });
   return {
     connectionId: connection.id,
     accountId: acc!.id,
@@ -194,6 +206,7 @@ export async function seedUser(finkit: Finkit, store: Store, userId: string): Pr
     goalId: goal.id,
     ruleId: rule.id,
     categoryId: category.id,
+    notificationId: notification.id,
   };
 }
 

@@ -12,7 +12,9 @@ function secretsOf(seeded: Seeded): string[] {
     seeded.budgetId,
     seeded.goalId,
     seeded.ruleId,
+    seeded.notificationId,
     'Pets of alice',
+    'Groceries of alice',
     'access-sandbox',
   ];
 }

@@ -83,6 +83,7 @@ const queryNames = [
   'reassignTo',
   'includeClosed',
   'lastEventId',
+  'unreadOnly',
 ];
 
 const queries = fc.array(fc.tuple(fc.oneof(fc.constantFrom(...queryNames), hostileStrings), hostileStrings), {

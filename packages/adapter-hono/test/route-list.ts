@@ -48,6 +48,7 @@ export function concretePath(path: string, owner: Seeded): string {
     goals: owner.goalId,
     rules: owner.ruleId,
     categories: owner.categoryId,
+    notifications: owner.notificationId,
   };
   const id = kind ? ids[kind] : undefined;
   if (path.includes('{id}') && id === undefined) throw new Error(`no fixture id for ${path}`);

@@ -9,6 +9,7 @@ import { type ConnectionsApi, createConnectionsApi } from './facade/connections-
 import { createChangeEvaluator } from './facade/create-change-evaluator.js';
 import type { FinkitContext } from './facade/finkit-context.js';
 import { createGoalsApi, type GoalsApi } from './facade/goals-api.js';
+import { createNotificationsApi, type NotificationsApi } from './facade/notifications-api.js';
 import { createRulesApi, type RulesApi } from './facade/rules-api.js';
 import { createTransactionsApi, type TransactionsApi } from './facade/transactions-api.js';
 import type { BankProvider } from './ports/bank-provider.js';
@@ -71,6 +72,8 @@ export interface Finkit {
   readonly categories: CategoriesApi;
   readonly budgets: BudgetsApi;
   readonly goals: GoalsApi;
+  /** The user's in-app notifications. */
+  readonly notifications: NotificationsApi;
   readonly events: EventsApi;
   readonly webhooks: {
     /**
@@ -148,6 +151,7 @@ export function createFinkit(options: FinkitOptions): Finkit {
     categories: createCategoriesApi(context),
     budgets,
     goals,
+    notifications: createNotificationsApi(context),
     events: {
       subscribe: (type, handler) =>
         context.events.subscribe(type as '*', handler as (event: FinkitEvent) => void),

@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { createHarness, type Harness } from './app-fixture.js';
+
+interface NotificationBody {
+  id: string;
+  userId: string;
+  title: string;
+  readAt: string | null;
+  createdAt: string;
+}
+
+async function listOf(h: Harness, query = '', token?: string): Promise<NotificationBody[]> {
+  const res = await h.call('GET', `/notifications${query}`, undefined, token);
+  expect(res.status, await res.clone().text()).toBe(200);
+  return ((await res.json()) as { items: NotificationBody[] }).items;
+}
+
+/** Adds `count` more notifications for alice, oldest first; returns their titles. */
+async function addNotifications(h: Harness, count: number): Promise<string[]> {
+  const titles: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const title = `Extra ${i}`;
+    await h.store.notifications.create('alice', {
+      type: 'goal.milestone_reached',
+      dedupeKey: `extra:${i}`,
+      title,
+      body: '',
+      data: { i },
+    });
+    titles.push(title);
+  }
+  return titles;
+}
+
+describe('notifications REST', () => {
+  it('lists only the acting user’s notifications, newest first, with unreadOnly and limit', async () => {
+    const h = await createHarness();
+    const extra = await addNotifications(h, 3);
+    const all = await listOf(h);
+    expect(all.map((n) => n.title)).toEqual([...extra].reverse().concat('Groceries of alice at 80%'));
+    expect(new Set(all.map((n) => n.userId))).toEqual(new Set(['alice']));
+    expect((await listOf(h, '?limit=2')).map((n) => n.title)).toEqual([extra[2], extra[1]]);
+    expect((await listOf(h, '', h.bobToken)).map((n) => n.id)).toEqual([h.bob.notificationId]);
+
+    await h.call('POST', `/notifications/${all[1]!.id}/read`);
+    const unread = await listOf(h, '?unreadOnly=true');
+    expect(unread.map((n) => n.id)).toEqual(all.filter((_, i) => i !== 1).map((n) => n.id));
+    expect(await listOf(h, '?unreadOnly=false')).toHaveLength(all.length);
+  });
+
+  it('marks one read once: the first read time stays', async () => {
+    const h = await createHarness();
+    const path = `/notifications/${h.alice.notificationId}/read`;
+    const first = await h.call('POST', path);
+    expect(first.status).toBe(200);
+    const read = (await first.json()) as NotificationBody;
+    expect(read.id).toBe(h.alice.notificationId);
+    expect(read.readAt).not.toBeNull();
+    expect(Number.isNaN(Date.parse(read.readAt!))).toBe(false);
+    const again = (await (await h.call('POST', path)).json()) as NotificationBody;
+    expect(again.readAt).toBe(read.readAt);
+    expect((await listOf(h, '?unreadOnly=true')).map((n) => n.id)).not.toContain(h.alice.notificationId);
+  });
+
+  it('another user’s notification is not found and stays unread', async () => {
+    const h = await createHarness();
+    const res = await h.call('POST', `/notifications/${h.alice.notificationId}/read`, undefined, h.bobToken);
+    expect(res.status).toBe(404);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('NOT_FOUND');
+    const [mine] = await listOf(h);
+    expect(mine).toMatchObject({ id: h.alice.notificationId, readAt: null });
+    expect((await h.call('POST', '/notifications/no-such-id/read')).status).toBe(404);
+  });
+
+  it('rejects a limit outside 1..500 and a malformed unreadOnly with VALIDATION naming the parameter', async () => {
+    const h = await createHarness();
+    for (const query of ['?limit=0', '?limit=501', '?limit=-1', '?limit=abc', '?unreadOnly=yes']) {
+      const res = await h.call('GET', `/notifications${query}`);
+      expect(res.status, query).toBe(400);
+      const body = (await res.json()) as { error: { code: string; message: string } };
+      expect(body.error.code, query).toBe('VALIDATION');
+      expect(body.error.message, query).toMatch(query.includes('limit') ? /limit/ : /unreadOnly/);
+    }
+    expect(await listOf(h, '?limit=500')).toHaveLength(1);
+  });
+
+  it('documents both routes in /openapi.json behind bearer auth', async () => {
+    const h = await createHarness();
+    const doc = (await (await h.app.request('/openapi.json')).json()) as {
+      paths: Record<string, Record<string, { security?: unknown[]; parameters?: { name: string }[] }>>;
+    };
+    expect(doc.paths['/notifications']?.get?.security).toEqual([{ bearerAuth: [] }]);
+    expect(doc.paths['/notifications']?.get?.parameters?.map((p) => p.name).sort()).toEqual([
+      'limit',
+      'unreadOnly',
+    ]);
+    expect(doc.paths['/notifications/{id}/read']?.post?.security).toEqual([{ bearerAuth: [] }]);
+  });
+});
