@@ -206,6 +206,8 @@ export interface LearnerStateTable {
   user_id: string;
   /** The categorizer's learned state, an opaque JSON document. */
   state: string;
+  /** Raised by one on every write; compare-and-set guards it. */
+  version: Int8;
   updated_at: Timestamp;
 }
 

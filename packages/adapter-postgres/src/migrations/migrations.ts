@@ -2,6 +2,7 @@ import { eventPayloads } from './event-payloads.js';
 import { goalMilestones } from './goal-milestones.js';
 import { initialSchema } from './initial-schema.js';
 import { learnerState } from './learner-state.js';
+import { learnerStateVersion } from './learner-state-version.js';
 import type { Migration } from './migration.js';
 import { notificationDeliveries } from './notification-deliveries.js';
 import { notificationHolds } from './notification-holds.js';
@@ -16,4 +17,5 @@ export const migrations: readonly Migration[] = [
   notificationDeliveries,
   learnerState,
   notificationHolds,
+  learnerStateVersion,
 ];

@@ -171,6 +171,14 @@ const noRuleActions: CategorizationResult['ruleActions'] = Object.freeze({
 });
 
 const KNOWLEDGE_CONFIDENCE = 0.85;
+// Compare-and-set retries when other processes keep saving the same user's learned state.
+const MAX_SAVE_ATTEMPTS = 5;
+
+interface CachedLearner {
+  learner: UserLearner;
+  /** The saved state's version this learner reflects. */
+  version: number;
+}
 const KEYWORD_CONFIDENCE = 0.6;
 const PAGE = 1000;
 
@@ -222,18 +230,41 @@ export function createCategorizer(options: CategorizerOptions): Categorizer {
   const suggestAfter = options.suggestAfter ?? 3;
   const events = options.events ?? null;
   const clock = options.clock ?? systemClock;
-  const learners = new Map<string, Promise<UserLearner>>();
+  // Each user's learner, cached with the version of the state it was loaded from.
+  const learners = new Map<string, Promise<CachedLearner>>();
+  const writing = new Map<string, Promise<unknown>>();
 
-  function learnerOf(userId: string): Promise<UserLearner> {
-    let learner = learners.get(userId);
-    if (!learner) {
-      learner = stateStore
-        .load(userId)
-        .then((snapshot) => createUserLearner(snapshot, { vectorModel: embedder?.id ?? null }));
-      learners.set(userId, learner);
-      learner.catch(() => learners.delete(userId));
-    }
-    return learner;
+  function load(userId: string): Promise<CachedLearner> {
+    const loading = stateStore.load(userId).then((found) => ({
+      learner: createUserLearner(found?.snapshot ?? null, { vectorModel: embedder?.id ?? null }),
+      version: found?.version ?? 0,
+    }));
+    learners.set(userId, loading);
+    loading.catch(() => learners.delete(userId));
+    return loading;
+  }
+
+  /**
+   * The user's learner, reloaded when the saved state's version moved: another process (or
+   * categorizer) learned from a correction since. One small read per call, not per row.
+   */
+  async function learnerOf(userId: string): Promise<CachedLearner> {
+    const [cached, version] = await Promise.all([
+      learners.get(userId) ?? load(userId),
+      stateStore.version(userId),
+    ]);
+    return cached.version === version ? cached : load(userId);
+  }
+
+  /** Runs one user's learning writes one after another within this process. */
+  function serially<T>(userId: string, run: () => Promise<T>): Promise<T> {
+    const result = (writing.get(userId) ?? Promise.resolve()).then(run, run);
+    const settled = result.catch(() => undefined);
+    writing.set(userId, settled);
+    void settled.then(() => {
+      if (writing.get(userId) === settled) writing.delete(userId);
+    });
+    return result;
   }
 
   function subjectOf(input: CategorizeSubject, merchant: NormalizedMerchant): RuleSubject {
@@ -264,7 +295,7 @@ export function createCategorizer(options: CategorizerOptions): Categorizer {
     const [rules, categories, learner] = await Promise.all([
       store.rules.list(userId),
       store.categories.list(userId),
-      learnerOf(userId),
+      learnerOf(userId).then((cached) => cached.learner),
     ]);
     const compiled = compileRules(rules);
     const names = new Map(categories.map((c) => [c.id, c.name]));
@@ -564,26 +595,42 @@ export function createCategorizer(options: CategorizerOptions): Categorizer {
     corrections: readonly { transaction: CategorizeSubject; categoryId: string }[],
   ): Promise<CorrectionOutcome[]> {
     if (corrections.length === 0) return [];
-    const learner = await learnerOf(userId);
     const merchants = corrections.map(({ transaction }) => normalizeMerchant(transaction.description));
     const vectors = await correctionVectors(corrections, merchants);
-    const keys: string[] = [];
-    for (const [i, { transaction, categoryId }] of corrections.entries()) {
-      const merchant = merchants[i]!;
-      const name = transaction.merchantName ?? merchant.name;
-      learner.learn({
-        key: merchant.key,
-        name: name.length > 0 ? name : transaction.description,
-        amount: transaction.amount,
-        features: textFeatures(merchant.key, transaction.description, transaction.amount),
-        vector: vectors?.[i] ?? null,
-        categoryId,
-      });
-      keys.push(merchant.key);
-    }
-    // The state is one document: saving it per correction would rewrite it N times.
-    await stateStore.save(userId, learner.snapshot());
+    const keys = merchants.map((m) => m.key);
+    const learner = await serially(userId, async () => {
+      for (let attempt = 1; ; attempt++) {
+        const cached = await learnerOf(userId);
+        for (const [i, { transaction, categoryId }] of corrections.entries()) {
+          const merchant = merchants[i]!;
+          const name = transaction.merchantName ?? merchant.name;
+          cached.learner.learn({
+            key: merchant.key,
+            name: name.length > 0 ? name : transaction.description,
+            amount: transaction.amount,
+            features: textFeatures(merchant.key, transaction.description, transaction.amount),
+            vector: vectors?.[i] ?? null,
+            categoryId,
+          });
+        }
+        // The state is one document: saving it per correction would rewrite it N times.
+        const saved = await stateStore.save(userId, cached.learner.snapshot(), cached.version);
+        if (saved !== null) {
+          cached.version = saved;
+          return cached.learner;
+        }
+        // Another process saved first: this copy holds corrections the store lacks and misses
+        // theirs. Start again from what is stored.
+        learners.delete(userId);
+        if (attempt >= MAX_SAVE_ATTEMPTS) {
+          throw new FinkitError('CONFLICT', 'The learned state kept changing while saving corrections', {
+            details: { userId, attempts: attempt },
+          });
+        }
+      }
+    });
     const outcomes: CorrectionOutcome[] = [];
+    const announced = new Set<string>();
     for (const [i, { categoryId }] of corrections.entries()) {
       const memory = learner.merchantMemory(keys[i]!);
       const suggest =
@@ -592,7 +639,9 @@ export function createCategorizer(options: CategorizerOptions): Categorizer {
         memory.streak.length === suggestAfter &&
         !(await coveredByRule(userId, memory.name, categoryId));
       const suggestedRule = suggest && memory ? suggestionFor(memory.name, categoryId) : null;
-      if (suggestedRule && memory) {
+      // A batch may correct one merchant several times: one event for it.
+      if (suggestedRule && memory && !announced.has(keys[i]!)) {
+        announced.add(keys[i]!);
         await publishSuggestion(userId, { rule: suggestedRule, merchantName: memory.name, categoryId });
       }
       outcomes.push({ suggestedRule });
@@ -753,7 +802,7 @@ export function createCategorizer(options: CategorizerOptions): Categorizer {
     recordCorrections,
 
     async suggestRules(userId) {
-      const learner = await learnerOf(userId);
+      const { learner } = await learnerOf(userId);
       const snapshot = learner.snapshot();
       const out: NewRule[] = [];
       for (const [key, memory] of Object.entries(snapshot.merchants)) {

@@ -107,7 +107,7 @@ describe('learned models in the categorizer', () => {
       corrections.map(([d, c]) => ({ transaction: tx(d), categoryId: c })),
     );
     expect(embedder.texts).toContain('piedmont piano co lessons');
-    const saved = await learner.load(user);
+    const saved = (await learner.load(user))?.snapshot;
     expect(saved?.vectorModel).toBe('test-trigram');
     expect(saved?.neighbours?.filter((n) => n.vector !== null)).toHaveLength(corrections.length);
 
@@ -148,10 +148,10 @@ describe('learned models in the categorizer', () => {
       user,
       corrections.map(([d, c]) => ({ transaction: tx(d), categoryId: c })),
     );
-    const old = (await learner.load(user))!;
+    const { snapshot: old, version } = (await learner.load(user))!;
     delete old.neighbours;
     delete old.vectorModel;
-    await learner.save(user, old);
+    expect(await learner.save(user, old, version)).toBe(version + 1);
     const [violin] = await createCategorizer({ store, learner, model: 'neighbours' }).categorize(user, [
       tx('PIEDMONT PIANO STUDIO'),
     ]);

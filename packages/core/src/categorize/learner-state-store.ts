@@ -25,28 +25,40 @@ export interface LearnerSnapshot {
   neighbours?: { features: number[]; vector: string | null; categoryId: string }[];
 }
 
+/** A user's saved learned state and the version it was saved as. */
+export interface VersionedSnapshot {
+  snapshot: LearnerSnapshot;
+  version: number;
+}
+
 /**
- * Where the learner keeps each user's state. In memory by default; to persist it the Store needs
- * one small repository: `learnerState.get(userId): Promise<{ snapshot, version } | null>` and
- * `learnerState.put(userId, snapshot, expectedVersion)` (compare-and-set, so two processes that
- * learn at once do not lose a correction), stored as one JSON document per user.
+ * Where the learner keeps each user's state, versioned: a process that caches the state compares
+ * versions to notice another process's corrections, and saves compare-and-set so two processes
+ * learning at once never lose a correction.
  */
 export interface LearnerStateStore {
   /** Null for a user who never corrected anything. */
-  load(userId: string): Promise<LearnerSnapshot | null>;
-  save(userId: string, snapshot: LearnerSnapshot): Promise<void>;
+  load(userId: string): Promise<VersionedSnapshot | null>;
+  /** The saved state's version, 0 when there is none. Cheap: asked once per categorize call. */
+  version(userId: string): Promise<number>;
+  /** Saves if the state is still at `expectedVersion`; the new version, or null if it moved. */
+  save(userId: string, snapshot: LearnerSnapshot, expectedVersion: number): Promise<number | null>;
 }
 
 export function createMemoryLearnerStateStore(): LearnerStateStore {
-  const byUser = new Map<string, string>();
+  const byUser = new Map<string, { json: string; version: number }>();
   return {
     async load(userId) {
-      const json = byUser.get(userId);
-      return json === undefined ? null : (JSON.parse(json) as LearnerSnapshot);
+      const found = byUser.get(userId);
+      return found ? { snapshot: JSON.parse(found.json) as LearnerSnapshot, version: found.version } : null;
     },
-    async save(userId, snapshot) {
+    version: async (userId) => byUser.get(userId)?.version ?? 0,
+    async save(userId, snapshot, expectedVersion) {
+      const current = byUser.get(userId)?.version ?? 0;
+      if (current !== expectedVersion) return null;
       // Stored as JSON so the memory store behaves as a persisted one: no shared references.
-      byUser.set(userId, JSON.stringify(snapshot));
+      byUser.set(userId, { json: JSON.stringify(snapshot), version: current + 1 });
+      return current + 1;
     },
   };
 }

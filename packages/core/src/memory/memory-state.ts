@@ -37,7 +37,7 @@ export interface MemoryState {
   /** Notification id by `userId \u0000 dedupeKey`, so a dedupe check is not a scan. */
   notificationKeys: Map<string, string>;
   /** The categorizer's learned state as JSON, by user id. */
-  learnerState: Map<string, string>;
+  learnerState: Map<string, { json: string; version: number }>;
 }
 
 export function createMemoryState(): MemoryState {

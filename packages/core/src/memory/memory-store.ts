@@ -53,9 +53,18 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     notifications: createMemoryNotifications(context),
     deliveries: createMemoryDeliveries(clock),
     learnerState: {
-      get: async (userId) => state.learnerState.get(userId) ?? null,
-      async put(userId, json) {
-        context.write((draft) => draft.learnerState.set(userId, json));
+      get: async (userId) => {
+        const found = state.learnerState.get(userId);
+        return found ? { ...found } : null;
+      },
+      version: async (userId) => state.learnerState.get(userId)?.version ?? 0,
+      async put(userId, json, expectedVersion) {
+        return context.write((draft) => {
+          const current = draft.learnerState.get(userId)?.version ?? 0;
+          if (current !== expectedVersion) return null;
+          draft.learnerState.set(userId, { json, version: current + 1 });
+          return current + 1;
+        });
       },
     },
     async applySyncBatch(batch) {

@@ -378,10 +378,19 @@ export interface DeliveryRepository {
  * so what a user taught finkit survives restarts.
  */
 export interface LearnerStateRepository {
-  /** The document last put for the user, or null. */
-  get(userId: string): Promise<string | null>;
-  /** Replaces the user's document. */
-  put(userId: string, json: string): Promise<void>;
+  /** The document last put for the user and its version, or null. */
+  get(userId: string): Promise<{ json: string; version: number } | null>;
+  /**
+   * The version of the user's document, 0 when there is none: one small read, so a process that
+   * caches the learned state can see that another process changed it.
+   */
+  version(userId: string): Promise<number>;
+  /**
+   * Replaces the user's document if its version is still `expectedVersion` (0: none yet) and
+   * returns the new version (greater than any before); returns null, changing nothing, when
+   * another writer got there first. Atomic across processes when `capabilities.crossProcess`.
+   */
+  put(userId: string, json: string, expectedVersion: number): Promise<number | null>;
 }
 
 /** Where finkit keeps everything. See the rules at the top of this file. */
