@@ -369,6 +369,14 @@ export async function checkSyncConvergence(
               .sort();
             expect(stored).toEqual(expected);
             expect(new Set(rows.map((t) => t.providerTransactionId)).size).toBe(rows.length);
+            // The second process reads what the first does: no store keeps a view of its own.
+            expect(await storedRows(stores.peer)).toEqual(rows);
+            // A sync that succeeded last leaves the connection healthy, whatever failed before it.
+            const connection = await store.connections.get(userId, connectionId);
+            expect({ status: connection?.status, lastError: connection?.lastError }).toEqual({
+              status: 'active',
+              lastError: null,
+            });
 
             for (const row of rows) {
               // An edit follows its transaction from pending to posted; later edits of the posted one win.
@@ -389,6 +397,9 @@ export async function checkSyncConvergence(
       {
         numRuns: runs ? Number(runs) : options.numRuns,
         ...(replaySeed ? { seed: Number(replaySeed) } : {}),
+        // A run takes seconds; one that hangs (a lock never released) fails with its seed instead
+        // of running into the test's timeout with none.
+        timeout: 30_000,
         endOnFailure: true,
       },
     );
