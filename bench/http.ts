@@ -4,10 +4,11 @@
  * the same database handle, in the same server process and the same run. One table per database.
  *   cd bench && npx tsx --conditions=source http.ts [--rows 100000] [--seconds 5] [--connections 10]
  *     [--database-url postgres://postgres@127.0.0.1:5432] [--database-name fk_http_bench]
- *     [--only pglite|postgres] [--keep]
+ *     [--rounds 1] [--only pglite|postgres] [--keep]
  *
- * Three processes: this one loads the data, then starts the server (this file with `--serve`)
- * and drives autocannon (its own process) at 127.0.0.1 only. The server's RSS is read from
+ * With --rounds N each case alternates finkit and baseline N times; averages and the median
+ * round's ratio are printed. Three processes: this one loads the data, then starts the server
+ * (this file with `--serve`) and drives autocannon (its own process) at 127.0.0.1 only. The server's RSS is read from
  * /proc while it idles and while it is loaded; "start to first answer" is from spawning the
  * server process (tsx compiling finkit's sources included, as `pnpm start` does) to its first
  * 200 on `GET /transactions?limit=1`.
@@ -451,6 +452,7 @@ async function bench(
 ): Promise<void> {
   const seconds = Number(option('seconds', '5'));
   const connections = Number(option('connections', '10'));
+  const rounds = Number(option('rounds', '1'));
   const jwtSecret = generateTokenKey();
   const token = await sign({ sub: ids.userId }, jwtSecret, 'HS256');
   const server = await startServer(kind, location, jwtSecret, token);
@@ -498,28 +500,53 @@ async function bench(
     const table: Record<string, string | number>[] = [];
     const stopLoaded = sampleRss(pid);
     for (const kase of cases) {
-      const measured: LoadResult[] = [];
+      // finkit and the baseline alternate, `rounds` times each: on a loaded machine the load
+      // drifts, and back-to-back pairs see the same drift. The ratio is the median round's.
+      const runs: { finkit: LoadResult; baseline: LoadResult }[] = [];
       for (const path of [kase.finkitPath, kase.baselinePath]) {
-        const url = `${server.base}${path}`;
-        await autocannon(url, kase, token, 1, connections); // warm-up, not counted
-        measured.push(await autocannon(url, kase, token, seconds, connections));
+        await autocannon(`${server.base}${path}`, kase, token, 1, connections); // warm-up, not counted
       }
-      const [finkit, baseline] = measured as [LoadResult, LoadResult];
-      const failures = finkit.non2xx + finkit.errors + baseline.non2xx + baseline.errors;
+      for (let round = 0; round < rounds; round += 1) {
+        const finkit = await autocannon(
+          `${server.base}${kase.finkitPath}`,
+          kase,
+          token,
+          seconds,
+          connections,
+        );
+        const baseline = await autocannon(
+          `${server.base}${kase.baselinePath}`,
+          kase,
+          token,
+          seconds,
+          connections,
+        );
+        runs.push({ finkit, baseline });
+      }
+      const ratios = runs.map((run) => run.finkit.rps / run.baseline.rps).sort((a, b) => a - b);
+      const mean = (pick: (run: (typeof runs)[number]) => number) =>
+        runs.reduce((sum, run) => sum + pick(run), 0) / runs.length;
+      const failures = runs.reduce(
+        (sum, { finkit, baseline }) =>
+          sum + finkit.non2xx + finkit.errors + baseline.non2xx + baseline.errors,
+        0,
+      );
+      const last = runs.at(-1)!;
       table.push({
         route: kase.name,
-        'finkit req/s': finkit.rps.toFixed(0),
-        'finkit p50/p99 ms': `${finkit.p50} / ${finkit.p99}`,
-        'baseline req/s': baseline.rps.toFixed(0),
-        'baseline p50/p99 ms': `${baseline.p50} / ${baseline.p99}`,
-        'finkit/baseline': (finkit.rps / baseline.rps).toFixed(2),
+        'finkit req/s': mean((run) => run.finkit.rps).toFixed(0),
+        'finkit p50/p99 ms': `${last.finkit.p50} / ${last.finkit.p99}`,
+        'baseline req/s': mean((run) => run.baseline.rps).toFixed(0),
+        'baseline p50/p99 ms': `${last.baseline.p50} / ${last.baseline.p99}`,
+        'finkit/baseline': ratios[Math.floor(ratios.length / 2)]!.toFixed(2),
+        ...(rounds > 1 ? { 'ratio per round': ratios.map((r) => r.toFixed(2)).join(' ') } : {}),
         ...(failures > 0 ? { 'non-2xx/errors': failures } : {}),
       });
     }
     const loadedPeak = await stopLoaded();
     const { hwm } = await rssMiB(pid);
     printTable(
-      `${label}: ${rows.toLocaleString('en-US')} transactions, ${connections} connections, ${seconds} s per case`,
+      `${label}: ${rows.toLocaleString('en-US')} transactions, ${connections} connections, ${rounds} × ${seconds} s per case and side`,
       table,
     );
     printTable(`${label}: the server process`, [
