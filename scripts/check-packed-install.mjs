@@ -5,7 +5,7 @@
 // sandbox + hono app). Exits non-zero on any failure.
 // Expects a build (`pnpm build`). Usage: node scripts/check-packed-install.mjs [--keep] [--packed <dir>]
 // (--packed: install the tarballs `pnpm release:dry-run --out <dir>` left there instead of packing)
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,6 +31,8 @@ const started = Date.now();
 const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
 const work = mkdtempSync(join(tmpdir(), 'finkit-packed-install-'));
 const failures = [];
+/** The consumer type check, once started; awaited before the project is removed. */
+let typecheck = Promise.resolve(null);
 try {
   const tarballDir = join(work, 'tarballs');
   const project = join(work, 'project');
@@ -74,6 +76,32 @@ try {
   );
   if (install.status !== 0) throw new Error(`npm install of the tarballs exited with ${install.status}`);
   console.log(`installed the tarballs into an empty project (${elapsed()})`);
+
+  // The published .d.ts/.d.cts compile for a consumer, from an ES module and from a CommonJS one,
+  // with strict on and skipLibCheck off (attw checks resolution, not whether the declarations
+  // themselves type-check). Module node20 is Node >= 20.19, whose require() loads the ESM-only
+  // @finkit/core/testing; under node16 a .cts would need import() for it (attw checks node16).
+  // The repository's TypeScript does it, in the background while the runtime checks run.
+  const usedNames = entries.filter((e) => expectedExports[e]).map((e) => [e, expectedExports[e]]);
+  const consumer = `${usedNames.map(([e, n]) => `import { ${n} } from '${e}';`).join('\n')}
+export const used = [${usedNames.map(([, n]) => n).join(', ')}];
+`;
+  writeFileSync(join(project, 'consumer.mts'), consumer);
+  writeFileSync(join(project, 'consumer.cts'), consumer);
+  const tscArgs = ['--noEmit', '--strict', '--module', 'node20', '--target', 'es2022', '--types', 'node'];
+  typecheck = new Promise((done) => {
+    execFile(
+      process.execPath,
+      [
+        join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'),
+        ...tscArgs,
+        'consumer.mts',
+        'consumer.cts',
+      ],
+      { cwd: project, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout) => done(error ? `${stdout}`.trim() || String(error) : null),
+    );
+  });
 
   // Each format loads every entry in its own process and reports the names it exports.
   const probe = (loader) => `
@@ -132,40 +160,6 @@ try {
     }
   }
 
-  // The published .d.ts/.d.cts compile for a consumer, from an ES module and from a CommonJS one,
-  // with strict on and skipLibCheck off (attw checks resolution, not whether the declarations
-  // themselves type-check). Module node20 is Node >= 20.19, whose require() loads the ESM-only
-  // @finkit/core/testing; under node16 a .cts would need import() for it (attw checks node16).
-  // The repository's TypeScript does it.
-  const usedNames = entries.filter((e) => expectedExports[e]).map((e) => [e, expectedExports[e]]);
-  const consumer = `${usedNames.map(([e, n]) => `import { ${n} } from '${e}';`).join('\n')}
-export const used = [${usedNames.map(([, n]) => n).join(', ')}];
-`;
-  writeFileSync(join(project, 'consumer.mts'), consumer);
-  writeFileSync(join(project, 'consumer.cts'), consumer);
-  const tsc = spawnSync(
-    process.execPath,
-    [
-      join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'),
-      '--noEmit',
-      '--strict',
-      '--module',
-      'node20',
-      '--target',
-      'es2022',
-      '--types',
-      'node',
-      'consumer.mts',
-      'consumer.cts',
-    ],
-    { cwd: project, encoding: 'utf8' },
-  );
-  if (tsc.status === 0)
-    console.log(
-      '  ok  tsc (module node20, strict, no skipLibCheck): every entry imported from .mts and .cts',
-    );
-  else failures.push(`tsc on the installed packages' types:\n${tsc.stdout.trim()}`);
-
   // The installed packages work together, not only load: a Finkit on the memory store and the
   // sandbox behind the Plaid provider, served by the Hono app, links a bank and lists its accounts.
   const wiring = `
@@ -204,9 +198,18 @@ export const used = [${usedNames.map(([, n]) => n).join(', ')}];
       `wiring the installed packages: ${wired.stdout.trim() || wired.stderr.trim().split('\n')[0]}`,
     );
   }
+  const typeErrors = await typecheck;
+  if (typeErrors === null) {
+    console.log(
+      '  ok  tsc (module node20, strict, no skipLibCheck): every entry imported from .mts and .cts',
+    );
+  } else {
+    failures.push(`tsc on the installed packages' types:\n${typeErrors}`);
+  }
 } catch (error) {
   failures.push(error instanceof Error ? error.message : String(error));
 } finally {
+  await typecheck.catch(() => {});
   if (values.keep) console.log(`kept ${work}`);
   else rmSync(work, { recursive: true, force: true });
 }
