@@ -97,3 +97,85 @@ describe('notifications REST', () => {
     expect(doc.paths['/notifications/{id}/read']?.post?.security).toEqual([{ bearerAuth: [] }]);
   });
 });
+
+describe('push subscriptions REST', () => {
+  const p256dh = `B${'x'.repeat(86)}`;
+  const subscription = (name: string, auth = 'a'.repeat(22)) => ({
+    endpoint: `https://fcm.googleapis.com/fcm/send/${name}`,
+    expirationTime: null,
+    keys: { p256dh, auth },
+  });
+
+  it('stores PushSubscription.toJSON() in the store, replaces by endpoint, and deletes by body or query', async () => {
+    const h = await createHarness();
+    const created = await h.call('POST', '/notifications/push-subscriptions', subscription('one'));
+    expect(created.status, await created.clone().text()).toBe(201);
+    expect(await created.json()).toEqual({
+      endpoint: subscription('one').endpoint,
+      keys: { p256dh, auth: 'a'.repeat(22) },
+    });
+    await h.call('POST', '/notifications/push-subscriptions', subscription('two'));
+    await h.call('POST', '/notifications/push-subscriptions', subscription('one', 'b'.repeat(22)));
+    expect(await h.store.pushSubscriptions.list('alice')).toEqual([
+      { endpoint: subscription('one').endpoint, keys: { p256dh, auth: 'b'.repeat(22) } },
+      { endpoint: subscription('two').endpoint, keys: { p256dh, auth: 'a'.repeat(22) } },
+    ]);
+    expect(await h.store.pushSubscriptions.list('bob')).toEqual([]);
+
+    const byBody = await h.call('DELETE', '/notifications/push-subscriptions', {
+      endpoint: subscription('one').endpoint,
+    });
+    expect(byBody.status).toBe(204);
+    const byQuery = await h.call(
+      'DELETE',
+      `/notifications/push-subscriptions?endpoint=${encodeURIComponent(subscription('two').endpoint)}`,
+    );
+    expect(byQuery.status).toBe(204);
+    expect(await h.store.pushSubscriptions.list('alice')).toEqual([]);
+    const again = await h.call('DELETE', '/notifications/push-subscriptions', {
+      endpoint: subscription('one').endpoint,
+    });
+    expect(again.status).toBe(404);
+  });
+
+  it('another user cannot remove a subscription', async () => {
+    const h = await createHarness();
+    await h.call('POST', '/notifications/push-subscriptions', subscription('alices'));
+    const res = await h.call(
+      'DELETE',
+      '/notifications/push-subscriptions',
+      { endpoint: subscription('alices').endpoint },
+      h.bobToken,
+    );
+    expect(res.status).toBe(404);
+    expect(await h.store.pushSubscriptions.list('alice')).toHaveLength(1);
+  });
+
+  it('rejects bad subscriptions with VALIDATION naming the field, storing nothing', async () => {
+    const h = await createHarness();
+    const good = subscription('good');
+    const cases: [unknown, string][] = [
+      [{ ...good, endpoint: 'http://fcm.googleapis.com/x' }, 'endpoint'],
+      [{ ...good, endpoint: 'https://127.0.0.1/x' }, 'endpoint'],
+      [{ ...good, endpoint: 'https://localhost:8443/x' }, 'endpoint'],
+      [{ ...good, endpoint: 'https://[::1]/x' }, 'endpoint'],
+      [{ ...good, endpoint: 'not a url' }, 'endpoint'],
+      [{ ...good, keys: { ...good.keys, p256dh: 'short' } }, 'keys.p256dh'],
+      [{ ...good, keys: { ...good.keys, auth: 'a'.repeat(21) } }, 'keys.auth'],
+      [{ endpoint: good.endpoint }, 'keys'],
+      [{ ...good, extra: true }, ''],
+    ];
+    for (const [body, field] of cases) {
+      const res = await h.call('POST', '/notifications/push-subscriptions', body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      const error = (
+        (await res.json()) as { error: { code: string; details: { issues: { path: string }[] } } }
+      ).error;
+      expect(error.code).toBe('VALIDATION');
+      if (field) expect(error.details.issues.map((i) => i.path)).toContain(field);
+    }
+    const noEndpoint = await h.call('DELETE', '/notifications/push-subscriptions');
+    expect(noEndpoint.status).toBe(400);
+    expect(await h.store.pushSubscriptions.list('alice')).toEqual([]);
+  });
+});

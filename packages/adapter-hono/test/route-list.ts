@@ -80,6 +80,12 @@ export function validBody(method: string, path: string, owner: Seeded): unknown 
     },
     'POST /categories': { name: `Another ${Math.random()}` },
     'PATCH /categories/{id}': { name: 'Renamed' },
+    'POST /notifications/push-subscriptions': {
+      endpoint: 'https://push.example.com/send/alice-browser',
+      expirationTime: null,
+      keys: { p256dh: `B${'A'.repeat(86)}`, auth: 'A'.repeat(22) },
+    },
+    'DELETE /notifications/push-subscriptions': { endpoint: 'https://push.example.com/send/alice-browser' },
     'POST /webhooks/plaid': { webhook_type: 'TRANSACTIONS', webhook_code: 'SYNC_UPDATES_AVAILABLE' },
   };
   return bodies[`${method} ${path}`];

@@ -14,7 +14,9 @@ import { createPostgresAccounts, createPostgresConnections } from './repositorie
 import { createPostgresDeliveries } from './repositories/postgres-deliveries.js';
 import { createPostgresGoals } from './repositories/postgres-goals.js';
 import { createPostgresLearnerState } from './repositories/postgres-learner-state.js';
+import { createPostgresNotificationPreferences } from './repositories/postgres-notification-preferences.js';
 import { createPostgresNotifications } from './repositories/postgres-notifications.js';
+import { createPostgresPushSubscriptions } from './repositories/postgres-push-subscriptions.js';
 import { createPostgresRules } from './repositories/postgres-rules.js';
 import { createPostgresTransactions } from './repositories/postgres-transactions.js';
 import { searchSimilar } from './search-similar.js';
@@ -62,6 +64,8 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     notifications: createPostgresNotifications(context),
     deliveries: createPostgresDeliveries(context),
     learnerState: createPostgresLearnerState(context),
+    pushSubscriptions: createPostgresPushSubscriptions(context),
+    notificationPreferences: createPostgresNotificationPreferences(context),
     async applySyncBatch(batch) {
       const result = await applySyncBatch(context, batch);
       await refreshStatistics?.(batch.upserts.length);

@@ -212,6 +212,22 @@ export interface LearnerStateTable {
 }
 
 /** The finkit schema as Kysely sees it. */
+export interface PushSubscriptionsTable {
+  user_id: string;
+  endpoint: string;
+  p256dh: string;
+  auth: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface NotificationPreferencesTable {
+  user_id: string;
+  /** The user's own choices, an opaque JSON document. */
+  preferences: string;
+  updated_at: Timestamp;
+}
+
 export interface Database {
   finkit_migrations: MigrationsTable;
   connections: ConnectionsTable;
@@ -228,4 +244,6 @@ export interface Database {
   notifications: NotificationsTable;
   finkit_event_payloads: EventPayloadsTable;
   learner_state: LearnerStateTable;
+  push_subscriptions: PushSubscriptionsTable;
+  notification_preferences: NotificationPreferencesTable;
 }

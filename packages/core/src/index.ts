@@ -51,6 +51,8 @@ export * from './schemas/connection.js';
 export * from './schemas/event.js';
 export * from './schemas/goal.js';
 export * from './schemas/notification.js';
+export * from './schemas/notification-preferences.js';
+export * from './schemas/push-subscription.js';
 export * from './schemas/rule.js';
 export * from './schemas/transaction.js';
 export * from './store/apply-transaction-edit.js';

@@ -8,6 +8,7 @@
 export * from './channels/create-in-app-channel.js';
 export * from './channels/create-sendgrid-email-channel.js';
 export * from './channels/create-smtp-email-channel.js';
+export * from './channels/create-store-push-subscriptions.js';
 export * from './channels/create-twilio-sms-channel.js';
 export * from './channels/create-web-push-channel.js';
 export * from './channels/create-webhook-channel.js';

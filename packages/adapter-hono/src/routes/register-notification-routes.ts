@@ -1,6 +1,20 @@
-import { type Finkit, NOTIFICATIONS_MAX_LIMIT, notificationSchema } from '@finkit/core';
+import {
+  type Finkit,
+  NOTIFICATIONS_MAX_LIMIT,
+  notificationSchema,
+  pushSubscriptionSchema,
+} from '@finkit/core';
 import { createRoute, z } from '@hono/zod-openapi';
-import { errorResponses, idParams, itemsOf, jsonResponse, security } from '../api-schemas.js';
+import {
+  errorResponses,
+  idParams,
+  itemsOf,
+  jsonBody,
+  jsonResponse,
+  noContent,
+  security,
+} from '../api-schemas.js';
+import { validationError } from '../validation-error.js';
 import type { FinkitApp } from './finkit-app.js';
 
 const tags = ['Notifications'];
@@ -20,7 +34,22 @@ const listQuery = z.object({
     }),
 });
 
-/** `GET /notifications` and `POST /notifications/{id}/read`: the acting user's in-app notifications. */
+const storedSubscription = z.object({
+  endpoint: z.string(),
+  keys: z.object({ p256dh: z.string(), auth: z.string() }),
+});
+const endpointField = z.string().min(1).max(2048);
+const endpointQuery = z.object({
+  endpoint: endpointField
+    .optional()
+    .openapi({ param: { name: 'endpoint', in: 'query' }, description: 'The subscription’s endpoint URL' }),
+});
+const endpointBody = z.object({ endpoint: endpointField }).strict();
+
+/**
+ * The acting user's notifications: `GET /notifications`, `POST /notifications/{id}/read`, and the
+ * browser push subscriptions under `/notifications/push-subscriptions`.
+ */
 export function registerNotificationRoutes(app: FinkitApp, finkit: Finkit): void {
   app.openapi(
     createRoute({
@@ -54,5 +83,41 @@ export function registerNotificationRoutes(app: FinkitApp, finkit: Finkit): void
       responses: { 200: jsonResponse(notificationSchema, 'The notification, read'), ...errorResponses },
     }),
     async (c) => c.json(await finkit.notifications.markRead(c.get('userId'), c.req.valid('param').id), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/notifications/push-subscriptions',
+      tags,
+      security,
+      summary: 'Subscribe a browser to web push (body: PushSubscription.toJSON(); same endpoint replaces)',
+      request: { body: jsonBody(pushSubscriptionSchema) },
+      responses: { 201: jsonResponse(storedSubscription, 'Stored'), ...errorResponses },
+    }),
+    async (c) =>
+      c.json(await finkit.notifications.addPushSubscription(c.get('userId'), c.req.valid('json')), 201),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/notifications/push-subscriptions',
+      tags,
+      security,
+      summary: 'Unsubscribe a browser from web push: the endpoint in the body or the query',
+      request: { query: endpointQuery, body: { ...jsonBody(endpointBody), required: false } },
+      responses: { 204: noContent, ...errorResponses },
+    }),
+    async (c) => {
+      const endpoint = c.req.valid('json')?.endpoint ?? c.req.valid('query').endpoint;
+      if (endpoint === undefined) {
+        throw validationError('query', [
+          { path: ['endpoint'], message: 'Required in the body or the query' },
+        ]);
+      }
+      await finkit.notifications.removePushSubscription(c.get('userId'), endpoint);
+      return c.body(null, 204);
+    },
   );
 }

@@ -6,6 +6,7 @@ import { learnerStateVersion } from './learner-state-version.js';
 import type { Migration } from './migration.js';
 import { notificationDeliveries } from './notification-deliveries.js';
 import { notificationHolds } from './notification-holds.js';
+import { pushSubscriptions } from './push-subscriptions.js';
 import { transactionEmbeddings } from './transaction-embeddings.js';
 
 /** Every migration in version order. Append only: a released migration never changes. */
@@ -18,4 +19,5 @@ export const migrations: readonly Migration[] = [
   learnerState,
   notificationHolds,
   learnerStateVersion,
+  pushSubscriptions,
 ];

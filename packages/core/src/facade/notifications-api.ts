@@ -1,6 +1,12 @@
 import { z } from 'zod';
+import { notFound } from '../errors/finkit-error.js';
 import { idSchema } from '../schemas/common.js';
 import type { Notification } from '../schemas/notification.js';
+import {
+  type PushSubscriptionInput,
+  type PushSubscriptionRecord,
+  pushSubscriptionSchema,
+} from '../schemas/push-subscription.js';
 import { parseInput } from '../validation/parse-input.js';
 import type { FinkitContext } from './finkit-context.js';
 
@@ -18,7 +24,9 @@ export const notificationListOptionsSchema = z
   .strict();
 export type NotificationListOptions = z.infer<typeof notificationListOptionsSchema>;
 
-/** The user's in-app notifications. */
+const endpointSchema = z.string().min(1).max(2048);
+
+/** The user's in-app notifications, web push subscriptions and notification preferences. */
 export interface NotificationsApi {
   /** Newest first. @throws VALIDATION for a limit outside 1..500. */
   list(userId: string, options?: NotificationListOptions): Promise<Notification[]>;
@@ -27,6 +35,15 @@ export interface NotificationsApi {
    * @throws NOT_FOUND when it is not the user's.
    */
   markRead(userId: string, id: string): Promise<Notification>;
+  /** The user's web push subscriptions, oldest first. */
+  pushSubscriptions(userId: string): Promise<PushSubscriptionRecord[]>;
+  /**
+   * Adds a browser's subscription (`PushSubscription.toJSON()`), or replaces the keys of the
+   * user's one with the same endpoint. @throws VALIDATION naming the bad field.
+   */
+  addPushSubscription(userId: string, subscription: PushSubscriptionInput): Promise<PushSubscriptionRecord>;
+  /** @throws NOT_FOUND when the user has no subscription with this endpoint. */
+  removePushSubscription(userId: string, endpoint: string): Promise<void>;
 }
 
 export function createNotificationsApi({ store, clock }: FinkitContext): NotificationsApi {
@@ -41,6 +58,18 @@ export function createNotificationsApi({ store, clock }: FinkitContext): Notific
     async markRead(userId, id) {
       parseInput(idSchema, id, 'notification id');
       return store.notifications.markRead(userId, id, clock.now());
+    },
+    pushSubscriptions: (userId) => store.pushSubscriptions.list(userId),
+    async addPushSubscription(userId, subscription) {
+      const { endpoint, keys } = parseInput(pushSubscriptionSchema, subscription, 'push subscription');
+      const record: PushSubscriptionRecord = { endpoint, keys: { p256dh: keys.p256dh, auth: keys.auth } };
+      await store.pushSubscriptions.add(userId, record);
+      return record;
+    },
+    async removePushSubscription(userId, endpoint) {
+      parseInput(endpointSchema, endpoint, 'endpoint');
+      if (!(await store.pushSubscriptions.remove(userId, endpoint)))
+        throw notFound('Push subscription', endpoint);
     },
   };
 }

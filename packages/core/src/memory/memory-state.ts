@@ -4,6 +4,7 @@ import type { Category } from '../schemas/category.js';
 import type { Connection } from '../schemas/connection.js';
 import type { Goal, GoalContribution } from '../schemas/goal.js';
 import type { Notification } from '../schemas/notification.js';
+import type { PushSubscriptionRecord } from '../schemas/push-subscription.js';
 import type { Rule } from '../schemas/rule.js';
 import type { Transaction } from '../schemas/transaction.js';
 
@@ -38,6 +39,10 @@ export interface MemoryState {
   notificationKeys: Map<string, string>;
   /** The categorizer's learned state as JSON, by user id. */
   learnerState: Map<string, { json: string; version: number }>;
+  /** Keyed by `userId \u0000 endpoint`. */
+  pushSubscriptions: Map<string, { userId: string; subscription: PushSubscriptionRecord; createdAt: Date }>;
+  /** Each user's own notification choices as JSON, by user id. */
+  notificationPreferences: Map<string, string>;
 }
 
 export function createMemoryState(): MemoryState {
@@ -56,6 +61,8 @@ export function createMemoryState(): MemoryState {
     notifications: new JournaledMap(),
     notificationKeys: new JournaledMap(),
     learnerState: new JournaledMap(),
+    pushSubscriptions: new JournaledMap(),
+    notificationPreferences: new JournaledMap(),
   };
 }
 

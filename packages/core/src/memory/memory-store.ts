@@ -12,7 +12,9 @@ import { createMemoryAccounts, createMemoryConnections, upsertAccounts } from '.
 import { assertKnownCategory, copyOut, type MemoryContext, ownedRow } from './memory-context.js';
 import { createMemoryDeliveries } from './memory-deliveries.js';
 import { createMemoryGoals } from './memory-goals.js';
+import { createMemoryNotificationPreferences } from './memory-notification-preferences.js';
 import { createMemoryNotifications } from './memory-notifications.js';
+import { createMemoryPushSubscriptions } from './memory-push-subscriptions.js';
 import { createMemoryRules } from './memory-rules.js';
 import { createMemoryState, embeddingKey, type MemoryState, writeAtomically } from './memory-state.js';
 import { createMemoryTransactions } from './memory-transactions.js';
@@ -52,6 +54,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     goals: createMemoryGoals(context),
     notifications: createMemoryNotifications(context),
     deliveries: createMemoryDeliveries(clock),
+    pushSubscriptions: createMemoryPushSubscriptions(context),
+    notificationPreferences: createMemoryNotificationPreferences(context),
     learnerState: {
       get: async (userId) => {
         const found = state.learnerState.get(userId);

@@ -5,6 +5,7 @@ import type { FieldSource } from '../schemas/common.js';
 import type { Connection, ConnectionStatus } from '../schemas/connection.js';
 import type { Goal, GoalContribution } from '../schemas/goal.js';
 import type { Notification, NotificationChannel } from '../schemas/notification.js';
+import type { PushSubscriptionRecord } from '../schemas/push-subscription.js';
 import type { Rule } from '../schemas/rule.js';
 import type { FieldSources, Transaction, TransactionFilter } from '../schemas/transaction.js';
 import type { ProviderAccount, ProviderTransaction } from './bank-provider.js';
@@ -393,6 +394,30 @@ export interface LearnerStateRepository {
   put(userId: string, json: string, expectedVersion: number): Promise<number | null>;
 }
 
+/**
+ * Each user's web push subscriptions, keyed by user and endpoint: one browser subscribed by two
+ * users is two rows, so an app whose users share a browser removes the subscription at sign-out.
+ */
+export interface PushSubscriptionRepository {
+  /** Oldest first (by when the endpoint was first added, then endpoint by code unit). */
+  list(userId: string): Promise<PushSubscriptionRecord[]>;
+  /** Adds the subscription, or replaces the keys of the user's one with the same endpoint. */
+  add(userId: string, subscription: PushSubscriptionRecord): Promise<void>;
+  /** Removes the user's subscription with this endpoint; returns whether there was one. */
+  remove(userId: string, endpoint: string): Promise<boolean>;
+}
+
+/**
+ * One JSON document per user holding their own notification choices (opaque to the store; core's
+ * `resolveNotificationPreferences` reads it over the defaults).
+ */
+export interface NotificationPreferencesRepository {
+  /** The document last put for the user, or null. */
+  get(userId: string): Promise<string | null>;
+  /** Replaces the user's document. */
+  put(userId: string, json: string): Promise<void>;
+}
+
 /** Where finkit keeps everything. See the rules at the top of this file. */
 export interface Store {
   readonly capabilities: StoreCapabilities;
@@ -406,6 +431,8 @@ export interface Store {
   readonly notifications: NotificationRepository;
   readonly learnerState: LearnerStateRepository;
   readonly deliveries: DeliveryRepository;
+  readonly pushSubscriptions: PushSubscriptionRepository;
+  readonly notificationPreferences: NotificationPreferencesRepository;
   /**
    * Writes a whole sync in one transaction: accounts and balances, upserted and removed
    * transactions, embeddings, and the connection's new cursor and `lastSyncedAt`. All or nothing.

@@ -5,9 +5,11 @@ import { describeCategoriesBudgetsGoalsContract } from './describe-categories-bu
 import { describeDeliveriesContract } from './describe-deliveries-contract.js';
 import { describeIsolationContract } from './describe-isolation-contract.js';
 import { describeLearnerStateContract } from './describe-learner-state-contract.js';
+import { describeNotificationPreferencesContract } from './describe-notification-preferences-contract.js';
 import { describeNotificationsContract } from './describe-notifications-contract.js';
 import { describePaginationContract } from './describe-pagination-contract.js';
 import { describeProvenanceContract } from './describe-provenance-contract.js';
+import { describePushSubscriptionsContract } from './describe-push-subscriptions-contract.js';
 import { describeRecordsContract } from './describe-records-contract.js';
 import { describeSearchContract } from './describe-search-contract.js';
 import { describeSyncBatchContract } from './describe-sync-batch-contract.js';
@@ -69,6 +71,8 @@ export function runStoreContract(
     describe('notifications', () => describeNotificationsContract(harness));
     describe('learner state', () => describeLearnerStateContract(harness));
     describe('deliveries', () => describeDeliveriesContract(harness));
+    describe('push subscriptions', () => describePushSubscriptionsContract(harness));
+    describe('notification preferences', () => describeNotificationPreferencesContract(harness));
     describe('vector search', () => describeSearchContract(harness));
 
     const unknown = Object.keys(skip).filter((title) => !registered.has(title));

@@ -1,8 +1,7 @@
-/** A browser's push subscription as `PushSubscription.toJSON()` gives it. */
-export interface PushSubscriptionRecord {
-  endpoint: string;
-  keys: { p256dh: string; auth: string };
-}
+import type { PushSubscriptionRecord as CorePushSubscriptionRecord } from '@finkit/core';
+
+/** A browser's push subscription as `PushSubscription.toJSON()` gives it (without `expirationTime`). */
+export type PushSubscriptionRecord = CorePushSubscriptionRecord;
 
 /** Where each user's push subscriptions live. The web push channel removes ones the service calls gone. */
 export interface PushSubscriptions {
@@ -12,7 +11,7 @@ export interface PushSubscriptions {
   remove(userId: string, endpoint: string): Promise<void>;
 }
 
-/** In one process's memory; back it with your database in production. */
+/** In one process's memory, gone at exit; `createStorePushSubscriptions` keeps them in the Store. */
 export function createMemoryPushSubscriptions(): PushSubscriptions {
   const byUser = new Map<string, Map<string, PushSubscriptionRecord>>();
   return {
