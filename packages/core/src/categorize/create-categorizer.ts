@@ -608,6 +608,7 @@ export function createCategorizer(options: CategorizerOptions): Categorizer {
             key: merchant.key,
             name: name.length > 0 ? name : transaction.description,
             amount: transaction.amount,
+            description: transaction.description,
             features: textFeatures(merchant.key, transaction.description, transaction.amount),
             vector: vectors?.[i] ?? null,
             categoryId,

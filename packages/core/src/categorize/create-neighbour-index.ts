@@ -5,6 +5,8 @@ export interface NeighbourExample {
   /** The embedding of the corrected text (unit length), or null without an embedder. */
   vector: Float32Array | null;
   categoryId: string;
+  /** Where the features came from, kept to persist the example compactly; absent for old ones. */
+  source?: { description: string; amount: number };
 }
 
 /** The neighbours' vote: a share per category, best first. */

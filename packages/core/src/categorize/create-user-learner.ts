@@ -1,6 +1,8 @@
 import { createNeighbourIndex, type NeighbourGuess } from './create-neighbour-index.js';
 import { decodeVector, encodeVector } from './encode-vector.js';
 import type { LearnerSnapshot, MerchantMemory } from './learner-state-store.js';
+import { normalizeMerchant } from './normalize-merchant.js';
+import { textFeatures } from './text-features.js';
 
 /** A correction's category from the merchant memory. */
 export interface MerchantGuess {
@@ -31,6 +33,8 @@ export interface UserLearner {
     key: string;
     name: string;
     amount: number;
+    /** The whole descriptor, kept with the neighbour model's example. */
+    description: string;
     features: Uint32Array;
     /** The embedding of the corrected text, for the neighbour model; null without an embedder. */
     vector: Float32Array | null;
@@ -96,10 +100,17 @@ export function createUserLearner(
   const sameModel = snapshot?.vectorModel === vectorModel && vectorModel !== null;
   let vectors = 0;
   // Snapshots from before the neighbour model hold only the recent examples' features.
-  for (const n of snapshot?.neighbours ?? snapshot?.recent.map((r) => ({ ...r, vector: null })) ?? []) {
+  const saved: NonNullable<LearnerSnapshot['neighbours']> =
+    snapshot?.neighbours ?? snapshot?.recent.map((r) => ({ ...r, vector: null })) ?? [];
+  for (const n of saved) {
     const vector = sameModel && n.vector ? decodeVector(n.vector) : null;
     if (vector) vectors += 1;
-    neighbours.add({ features: Uint32Array.from(n.features), vector, categoryId: n.categoryId });
+    const { description, amount } = n;
+    const source = description !== undefined && amount !== undefined ? { description, amount } : undefined;
+    const features = source
+      ? textFeatures(normalizeMerchant(source.description).key, source.description, source.amount)
+      : Uint32Array.from(n.features ?? []);
+    neighbours.add({ features, vector, categoryId: n.categoryId, ...(source ? { source } : {}) });
   }
 
   function score(categoryId: string, features: Uint32Array): number {
@@ -224,9 +235,9 @@ export function createUserLearner(
     get corrections() {
       return corrections;
     },
-    learn({ key, name, amount, features, vector, categoryId }) {
+    learn({ key, name, amount, description, features, vector, categoryId }) {
       corrections += 1;
-      neighbours.add({ features, vector, categoryId });
+      neighbours.add({ features, vector, categoryId, source: { description, amount } });
       if (vector) vectors += 1;
       if (key.length > 0) {
         remember(key, name, categoryId);
@@ -266,7 +277,9 @@ export function createUserLearner(
         recent: [],
         vectorModel,
         neighbours: neighbours.examples().map((n) => ({
-          features: [...n.features],
+          ...(n.source
+            ? { description: n.source.description, amount: n.source.amount }
+            : { features: [...n.features] }),
           vector: n.vector ? encodeVector(n.vector) : null,
           categoryId: n.categoryId,
         })),

@@ -110,6 +110,12 @@ describe('learned models in the categorizer', () => {
     const saved = (await learner.load(user))?.snapshot;
     expect(saved?.vectorModel).toBe('test-trigram');
     expect(saved?.neighbours?.filter((n) => n.vector !== null)).toHaveLength(corrections.length);
+    // Kept as the descriptor and amount; the n-gram features are recomputed on load.
+    expect(saved?.neighbours?.[0]).toMatchObject({
+      description: 'PIEDMONT PIANO CO LESSONS',
+      amount: -1_000,
+    });
+    expect(saved?.neighbours?.[0]?.features).toBeUndefined();
 
     // A fresh process: the vectors come from the saved state, not from embedding the corrections again.
     const fresh = createTrigramEmbedder();

@@ -21,8 +21,18 @@ export interface LearnerSnapshot {
   recent: { features: number[]; categoryId: string }[];
   /** The embedder (`Embedder.id`) whose vectors `neighbours` holds; absent in older snapshots. */
   vectorModel?: string | null;
-  /** The neighbour model's corrections: n-gram features and the embedding (`encodeVector`). */
-  neighbours?: { features: number[]; vector: string | null; categoryId: string }[];
+  /**
+   * The neighbour model's corrections: the descriptor and amount (its n-gram features are
+   * recomputed on load, a tenth of the size) or, for examples from older snapshots, the
+   * features; and the embedding (`encodeVector`).
+   */
+  neighbours?: {
+    description?: string;
+    amount?: number;
+    features?: number[];
+    vector: string | null;
+    categoryId: string;
+  }[];
 }
 
 /** A user's saved learned state and the version it was saved as. */
