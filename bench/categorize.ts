@@ -1,12 +1,13 @@
 /*
  * Categorization throughput on the memory store, per batch of 10,000 transactions of one user.
- * Run: npx tsx --conditions=source bench/categorize.ts [transactions]
+ * Run: npx tsx --conditions=source bench/categorize.ts [transactions] [bundled-embedder transactions]
  * Cases: cold (provider + merchant table + keywords), with 20 rules and 200 learned
  * corrections (merchant memory + linear n-gram model, or neighbours by n-grams), and with a test
  * embedder (hashed trigrams) for the rows nothing cheaper settles. `perCpuSecond` divides by the
  * process's CPU time rather than wall time, which is what one core does on a loaded machine.
  */
 import { performance } from 'node:perf_hooks';
+import { createBundledEmbedder, createCachedEmbedder } from '@finkit/embeddings';
 import {
   type CategorizeSubject,
   createCategorizer,
@@ -18,6 +19,8 @@ import { printTable } from './print-table.js';
 
 const userId = 'bench-user';
 const size = Number(process.argv[2] ?? 10_000);
+// The bundled encoder costs milliseconds per text: its cases use fewer rows, all distinct merchants.
+const bundledSize = Number(process.argv[3] ?? 1_000);
 
 const descriptors = [
   'SQ *BLUE BOTTLE COFFEE OAKLAND CA',
@@ -150,14 +153,54 @@ rows.push(
     createCategorizer({ store: createMemoryStore(), embedder: createTrigramEmbedder() }),
   ),
 );
-rows.push({
-  case: 'heap used after runs (MB)',
+printTable(`Categorization, ${size.toLocaleString('en-US')} transactions per call (median of 5)`, rows);
+
+// Distinct made-up local merchants (no table entry, no provider category): every row reaches the
+// embedder, the worst case. Cold = each text embedded for the first time; cached = the same rows
+// again through the cached embedder.
+const first = ['BLUE', 'GOLDEN', 'SILVER', 'RED', 'GREEN', 'LITTLE', 'OLD', 'NEW', 'NORTH', 'LUCKY'];
+const second = ['HERON', 'LOTUS', 'OAK', 'RIVER', 'STONE', 'MAPLE', 'FOX', 'CEDAR', 'HARBOR', 'WILLOW'];
+const third = ['CAFE', 'STUDIO', 'GOODS', 'HOUSE', 'WORKS', 'SUPPLY', 'GARDEN', 'CLUB', 'MARKET', 'SHOP'];
+const distinct: CategorizeSubject[] = Array.from({ length: bundledSize }, (_, i) => ({
+  description: `SQ *${first[i % 10]} ${second[Math.floor(i / 10) % 10]} ${third[Math.floor(i / 100) % 10]} ${
+    Math.floor(i / 1000) || ''
+  } OAKLAND CA`.replace(/ +/g, ' '),
+  amount: -(500 + ((i * 37) % 9_000)),
+  date: '2024-03-05',
+}));
+const bundled = createCachedEmbedder(createBundledEmbedder(), { maxEntries: 100_000 });
+const loadStart = performance.now();
+await bundled.embed(['warm up the model']);
+const loadMs = performance.now() - loadStart;
+const withModel = createCategorizer({ store: createMemoryStore(), embedder: bundled });
+const modelRows: Record<string, string | number>[] = [];
+for (const name of ['cold (uncached texts)', 'cached (same rows again)']) {
+  const started = performance.now();
+  const cpuStart = process.cpuUsage();
+  const results = await withModel.categorize(userId, distinct);
+  const used = process.cpuUsage(cpuStart);
+  const ms = performance.now() - started;
+  const cpuMs = (used.user + used.system) / 1000;
+  modelRows.push({
+    case: `bundled embedder (USE lite), ${name}`,
+    transactions: bundledSize,
+    ms: Math.round(ms),
+    perSecond: Math.round((bundledSize / ms) * 1000),
+    cpuMs: Math.round(cpuMs),
+    perCpuSecond: Math.round((bundledSize / cpuMs) * 1000),
+    needsReview: results.filter((r) => r.needsReview).length,
+  });
+}
+modelRows.push({
+  case: `model load ${Math.round(loadMs)} ms; peak RSS (MB)`,
   transactions: '',
-  medianMs: '',
-  minMs: '',
-  perSecond: Math.round(process.memoryUsage().heapUsed / 1e6),
+  ms: '',
+  perSecond: Math.round(process.resourceUsage().maxRSS / 1024),
   cpuMs: '',
   perCpuSecond: '',
   needsReview: '',
 });
-printTable(`Categorization, ${size.toLocaleString('en-US')} transactions per call (median of 5)`, rows);
+printTable(
+  `Categorization with the bundled embedder, ${bundledSize.toLocaleString('en-US')} distinct merchants per call`,
+  modelRows,
+);
