@@ -44,6 +44,12 @@ start = performance.now();
 for (let i = 0; i < all.length; i += pageSize) await store.applySyncBatch(batch(all.slice(i, i + pageSize)));
 console.log(`re-sync (all existing) ${(rows / ((performance.now() - start) / 1000)).toFixed(0)} rows/s`);
 report();
+const changed = all.map((input) => ({ ...input, amount: input.amount - 1 }));
+start = performance.now();
+for (let i = 0; i < changed.length; i += pageSize)
+  await store.applySyncBatch(batch(changed.slice(i, i + pageSize)));
+console.log(`re-sync (all changed) ${(rows / ((performance.now() - start) / 1000)).toFixed(0)} rows/s`);
+report();
 await createVectorIndex(pglite);
 start = performance.now();
 for (let i = 0; i < 30; i += 1)

@@ -16,11 +16,17 @@ import { type JsonTransactionRow, toTransactionFromJson, transactionRowsSql } fr
 // modest.
 const chunkSize = 2000;
 
+const columns = sql.raw(`
+  id, user_id, connection_id, account_id, provider_transaction_id, pending_transaction_id, date,
+  authorized_date, amount, currency, description, merchant_name, pending, category_id,
+  category_confidence, category_explanation, provider_category, notes, tags, hidden, sources,
+  removed_at, created_at, updated_at`);
+
 /**
  * `Store.applySyncBatch` in one transaction. The connection row is locked first (`for update`), so
  * two processes syncing one connection serialize and the compare-and-set on the cursor is exact;
  * the rows the batch touches are then locked and merged in JS with core's provenance rule, and
- * every write is a bulk statement: new rows a plain insert, changed ones an update by id.
+ * every write is a bulk statement: new rows a plain insert, changed ones an upsert by id.
  */
 export async function applySyncBatch(context: PostgresContext, batch: SyncBatch): Promise<SyncBatchResult> {
   const { userId, connectionId } = batch;
@@ -109,42 +115,43 @@ async function lockTouchedRows(
 async function insertTransactions(db: Kysely<Database>, rows: Transaction[]): Promise<void> {
   for (let i = 0; i < rows.length; i += chunkSize) {
     await sql`
-      insert into transactions (
-        id, user_id, connection_id, account_id, provider_transaction_id, pending_transaction_id, date,
-        authorized_date, amount, currency, description, merchant_name, pending, category_id,
-        category_confidence, category_explanation, provider_category, notes, tags, hidden, sources,
-        removed_at, created_at, updated_at)
+      insert into transactions (${columns})
       select * from ${transactionRowsSql(rows.slice(i, i + chunkSize))} as x
     `.execute(db);
   }
 }
 
-/** Overwrites the merged values of rows that exist (and are locked by `lockTouchedRows`). */
+/**
+ * Overwrites the merged values of rows that exist (and are locked by `lockTouchedRows`). Written
+ * as an upsert on the primary key because that path always probes the key: an `update ... from
+ * unnest(...)` join was planned as a sequential scan of the whole table whenever its statistics
+ * were stale, as they are right after a large sync (500 changed rows of 100k: 1.7 s on PGlite).
+ */
 async function updateTransactions(db: Kysely<Database>, rows: Transaction[]): Promise<void> {
   for (let i = 0; i < rows.length; i += chunkSize) {
     await sql`
-      update transactions as t set
-        account_id = x.account_id,
-        pending_transaction_id = x.pending_transaction_id,
-        date = x.date,
-        authorized_date = x.authorized_date,
-        amount = x.amount,
-        currency = x.currency,
-        description = x.description,
-        merchant_name = x.merchant_name,
-        pending = x.pending,
-        category_id = x.category_id,
-        category_confidence = x.category_confidence,
-        category_explanation = x.category_explanation,
-        provider_category = x.provider_category,
-        notes = x.notes,
-        tags = x.tags,
-        hidden = x.hidden,
-        sources = x.sources,
-        removed_at = x.removed_at,
-        updated_at = x.updated_at
-      from ${transactionRowsSql(rows.slice(i, i + chunkSize))} as x
-      where t.id = x.id
+      insert into transactions (${columns})
+      select * from ${transactionRowsSql(rows.slice(i, i + chunkSize))} as x
+      on conflict (id) do update set
+        account_id = excluded.account_id,
+        pending_transaction_id = excluded.pending_transaction_id,
+        date = excluded.date,
+        authorized_date = excluded.authorized_date,
+        amount = excluded.amount,
+        currency = excluded.currency,
+        description = excluded.description,
+        merchant_name = excluded.merchant_name,
+        pending = excluded.pending,
+        category_id = excluded.category_id,
+        category_confidence = excluded.category_confidence,
+        category_explanation = excluded.category_explanation,
+        provider_category = excluded.provider_category,
+        notes = excluded.notes,
+        tags = excluded.tags,
+        hidden = excluded.hidden,
+        sources = excluded.sources,
+        removed_at = excluded.removed_at,
+        updated_at = excluded.updated_at
     `.execute(db);
   }
 }

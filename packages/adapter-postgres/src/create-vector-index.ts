@@ -3,6 +3,8 @@ import { sql } from 'kysely';
 import { createHnswIndex } from './migrations/transaction-embeddings.js';
 import { type DatabaseInput, openDatabase } from './open-database.js';
 
+const buildMemoryKb = 512 * 1024;
+
 /**
  * Builds the HNSW index over the embeddings if it is missing: after a bulk load migrated with
  * `vectorIndex: false`, or on a database migrated before the index existed.
@@ -22,7 +24,16 @@ export async function createVectorIndex(input: DatabaseInput): Promise<void> {
         { details: { column: column.rows[0]?.type ?? null } },
       );
     }
-    await createHnswIndex(db);
+    await db.transaction().execute(async (trx) => {
+      // pgvector builds the graph in memory while it fits in maintenance_work_mem and far more
+      // slowly on disk after that; 100k vectors of 384 dimensions alone outgrow the 64 MB default.
+      // Raised (never lowered) for this build only.
+      await sql`
+        select set_config('maintenance_work_mem', greatest(setting::bigint, ${buildMemoryKb})::text || 'kB', true)
+        from pg_settings where name = 'maintenance_work_mem'
+      `.execute(trx);
+      await createHnswIndex(trx);
+    });
     // Fresh statistics after a bulk load, so the planner picks the index for k-nearest queries.
     // Both sides of the search join count: with stale `transactions` stats (PGlite runs no
     // autovacuum) the planner drives from transactions and sorts every row, 50 ms vs 4 ms at 10k.
