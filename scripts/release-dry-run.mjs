@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { packPublishedPackages } from './pack-published-packages.mjs';
-import { repoRoot } from './published-packages.mjs';
+import { publishedPackages, repoRoot } from './published-packages.mjs';
 import { runPnpm } from './run-pnpm.mjs';
 
 const { values } = parseArgs({ options: { 'skip-build': { type: 'boolean' }, out: { type: 'string' } } });
@@ -17,6 +17,7 @@ const destination = values.out ? resolve(values.out) : mkdtempSync(resolve(tmpdi
 mkdirSync(destination, { recursive: true });
 
 const problems = [];
+const sources = new Map(publishedPackages().map((p) => [p.name, p.manifest]));
 const packed = packPublishedPackages(destination);
 console.log(`\nTarballs in ${destination} (not published):`);
 for (const { name, version, tarball, files, manifest } of packed) {
@@ -25,6 +26,17 @@ for (const { name, version, tarball, files, manifest } of packed) {
       if (String(range).startsWith('workspace:'))
         problems.push(`${name}: ${field}.${dependency} is still ${range}`);
     }
+  }
+  // Published `exports` come from `publishConfig.exports` (pnpm swaps them in): the workspace's own,
+  // minus the `source` condition that points at TypeScript sources for this repository's tools.
+  const workspaceExports = sources.get(name)?.exports ?? {};
+  const expectedExports = JSON.stringify(workspaceExports, (key, value) =>
+    key === 'source' ? undefined : value,
+  );
+  if (JSON.stringify(manifest.exports) !== expectedExports) {
+    problems.push(
+      `${name}: published exports differ from exports without "source"; update publishConfig.exports`,
+    );
   }
   for (const required of ['package.json', 'README.md', 'LICENSE']) {
     if (!files.includes(required)) problems.push(`${name}: the tarball has no ${required}`);
