@@ -10,11 +10,16 @@ const prototypes: Record<Exclude<DefaultCategoryId, 'uncategorized'>, string[]> 
     'fast food, pizza, burgers, tacos, sushi, takeout',
     'grocery store, supermarket, food market, farmers market',
     'food delivery order',
+    'thai, korean, ethiopian, mexican, italian, vietnamese, indian, chinese restaurant',
+    'oyster bar, steakhouse, brunch spot, diner, noodle house, dumplings',
+    'co-op grocery, produce market, butcher, fish market, natural foods store',
   ],
   shopping: [
     'online shopping, department store, retail purchase',
     'clothing, shoes, electronics, furniture, home goods',
     'hardware store, books, gifts, pet supplies',
+    'antiques, vintage shop, crafts, fabric and yarn, art supplies, stationery',
+    'toy store, garden center, nursery, kitchenware, ceramics',
   ],
   transportation: [
     'gas station, fuel, car charging',
@@ -32,6 +37,8 @@ const prototypes: Record<Exclude<DefaultCategoryId, 'uncategorized'>, string[]> 
     'movies, cinema, concert tickets, theater, live events',
     'streaming service, music subscription, video games',
     'museum, amusement park, bowling, sports event',
+    'ballet, opera, symphony, jazz club, comedy club, dance performance',
+    'festival, fair, pumpkin patch, zoo, aquarium, science center',
   ],
   healthcare: [
     'doctor, hospital, clinic, urgent care',
@@ -42,15 +49,18 @@ const prototypes: Record<Exclude<DefaultCategoryId, 'uncategorized'>, string[]> 
     'airline flight tickets',
     'hotel, motel, vacation rental, lodging',
     'car rental, cruise, travel agency',
+    'resort, bed and breakfast, hostel, airport lounge',
   ],
   personal_care: [
     'hair salon, barber, nail salon, spa, massage',
     'gym membership, fitness class, yoga studio',
     'cosmetics, beauty products, dry cleaning, laundry',
+    'tailor, alterations, shoe repair, hot tubs, sauna, tanning',
   ],
   education: [
     'tuition, university, college, school fees',
     'online course, tutoring, textbooks, student loan',
+    'music lessons, summer camp, language class, daycare, preschool',
   ],
   income: [
     'salary, payroll direct deposit, paycheck',
