@@ -179,3 +179,123 @@ describe('push subscriptions REST', () => {
     expect(await h.store.pushSubscriptions.list('alice')).toEqual([]);
   });
 });
+
+describe('notification preferences REST', () => {
+  interface Preferences {
+    email: string | null;
+    timeZone: string;
+    locale: string;
+    channels: Record<string, string[]>;
+    quietHours: { start: string; end: string } | null;
+    largeTransactionThreshold: number | null;
+  }
+  const get = async (h: Harness, token?: string) =>
+    (await (await h.call('GET', '/notifications/preferences', undefined, token)).json()) as Preferences;
+
+  it('starts at the defaults, merges partial updates field by field, per user', async () => {
+    const h = await createHarness();
+    const initial = await get(h);
+    expect(initial).toMatchObject({ email: null, timeZone: 'UTC', quietHours: null });
+    expect(initial.channels).toEqual({ '*': ['in_app', 'email', 'push', 'webhook'] });
+
+    const first = await h.call('PUT', '/notifications/preferences', {
+      email: 'alice@example.com',
+      quietHours: { start: '22:00', end: '07:00' },
+    });
+    expect(first.status, await first.clone().text()).toBe(200);
+    const second = (await (
+      await h.call('PUT', '/notifications/preferences', {
+        timeZone: 'Europe/Paris',
+        channels: { 'budget.threshold_crossed': ['email'] },
+      })
+    ).json()) as Preferences;
+    const expected = {
+      ...initial,
+      email: 'alice@example.com',
+      quietHours: { start: '22:00', end: '07:00' },
+      timeZone: 'Europe/Paris',
+      channels: { 'budget.threshold_crossed': ['email'] },
+    };
+    expect(second).toEqual(expected);
+    expect(await get(h)).toEqual(expected);
+    expect(
+      JSON.parse((await h.store.notificationPreferences.get('alice'))!),
+      'only the user’s own choices stored',
+    ).toEqual({
+      email: 'alice@example.com',
+      quietHours: { start: '22:00', end: '07:00' },
+      timeZone: 'Europe/Paris',
+      channels: { 'budget.threshold_crossed': ['email'] },
+    });
+    expect(await get(h, h.bobToken), 'bob is untouched').toEqual(initial);
+
+    const cleared = (await (
+      await h.call('PUT', '/notifications/preferences', { quietHours: null })
+    ).json()) as Preferences;
+    expect(cleared).toEqual({ ...expected, quietHours: null });
+  });
+
+  it('rejects bad values with VALIDATION naming the field and changes nothing', async () => {
+    const h = await createHarness();
+    await h.call('PUT', '/notifications/preferences', { email: 'alice@example.com' });
+    const before = await get(h);
+    const cases: [unknown, string][] = [
+      [{ email: 'not-an-email' }, 'email'],
+      [{ timeZone: 'Mars/Olympus_Mons' }, 'timeZone'],
+      [{ quietHours: { start: '25:00', end: '07:00' } }, 'quietHours.start'],
+      [{ digest: { types: ['x'], at: '7am' } }, 'digest.at'],
+      [{ channels: { '*': ['carrier_pigeon'] } }, 'channels.*.0'],
+      [{ phone: '555-1234' }, 'phone'],
+      [{ largeTransactionThreshold: -5 }, 'largeTransactionThreshold'],
+      [{ currency: 'XYZ1' }, 'currency'],
+      [{ locale: 'not a locale!' }, 'locale'],
+      [{ admin: true }, ''],
+    ];
+    for (const [body, field] of cases) {
+      const res = await h.call('PUT', '/notifications/preferences', body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      const error = (
+        (await res.json()) as {
+          error: { code: string; message: string; details: { issues: { path: string }[] } };
+        }
+      ).error;
+      expect(error.code).toBe('VALIDATION');
+      if (field) {
+        expect(
+          error.details.issues.map((i) => i.path),
+          JSON.stringify(body),
+        ).toContain(field);
+        expect(error.message).toContain(field);
+      }
+    }
+    expect(await get(h)).toEqual(before);
+  });
+
+  it('shows the app’s defaults from createFinkit({ notificationDefaults })', async () => {
+    const { createFinkit, createMemoryStore, createTokenCipher, generateTokenKey } = await import(
+      '@finkit/core'
+    );
+    const { createFinkitApp } = await import('../src/create-finkit-app.js');
+    const { bearerJwtAuthenticate } = await import('../src/bearer-jwt-authenticate.js');
+    const { secret, tokenFor, unreachableProvider } = await import('./app-fixture.js');
+    const finkit = createFinkit({
+      store: createMemoryStore(),
+      provider: unreachableProvider,
+      cipher: createTokenCipher({ keys: { k: generateTokenKey() }, primaryKeyId: 'k' }),
+      notificationDefaults: { locale: 'de-DE', currency: 'EUR', timeZone: 'Europe/Berlin' },
+    });
+    const app = createFinkitApp(finkit, { authenticate: bearerJwtAuthenticate({ secret }) });
+    const res = await app.request('/notifications/preferences', {
+      headers: { authorization: `Bearer ${await tokenFor('carol')}` },
+    });
+    expect(await res.json()).toMatchObject({ locale: 'de-DE', currency: 'EUR', timeZone: 'Europe/Berlin' });
+    expect(() =>
+      createFinkit({
+        store: createMemoryStore(),
+        provider: unreachableProvider,
+        cipher: createTokenCipher({ keys: { k: generateTokenKey() }, primaryKeyId: 'k' }),
+        notificationDefaults: { timeZone: 'Nowhere/Land' },
+      }),
+    ).toThrow(/timeZone/);
+  });
+});

@@ -86,6 +86,10 @@ export function validBody(method: string, path: string, owner: Seeded): unknown 
       keys: { p256dh: `B${'A'.repeat(86)}`, auth: 'A'.repeat(22) },
     },
     'DELETE /notifications/push-subscriptions': { endpoint: 'https://push.example.com/send/alice-browser' },
+    'PUT /notifications/preferences': {
+      timeZone: 'Europe/Paris',
+      quietHours: { start: '22:00', end: '07:00' },
+    },
     'POST /webhooks/plaid': { webhook_type: 'TRANSACTIONS', webhook_code: 'SYNC_UPDATES_AVAILABLE' },
   };
   return bodies[`${method} ${path}`];

@@ -21,6 +21,7 @@ import type { Notifier } from './ports/notifier.js';
 import type { Store } from './ports/store.js';
 import type { TokenCipher } from './ports/token-cipher.js';
 import type { FinkitEvent, FinkitEventType } from './schemas/event.js';
+import type { UserNotificationPreferences } from './schemas/notification-preferences.js';
 import type { Categorize } from './sync/default-categorize.js';
 import {
   createSyncEngine,
@@ -54,6 +55,11 @@ export interface FinkitOptions {
    * (default true). Turn off when a worker elsewhere does it.
    */
   evaluateAfterChanges?: boolean;
+  /**
+   * What `finkit.notifications.preferences` shows a user who chose nothing (over
+   * `defaultUserNotificationPreferences`). Give the notifier's `createStorePreferences` the same.
+   */
+  notificationDefaults?: Partial<UserNotificationPreferences>;
   /** Where background failures (an evaluation after a sync, say) are reported. Default console.error. */
   onError?: (error: unknown) => void;
 }
@@ -151,7 +157,7 @@ export function createFinkit(options: FinkitOptions): Finkit {
     categories: createCategoriesApi(context),
     budgets,
     goals,
-    notifications: createNotificationsApi(context),
+    notifications: createNotificationsApi(context, options.notificationDefaults),
     events: {
       subscribe: (type, handler) =>
         context.events.subscribe(type as '*', handler as (event: FinkitEvent) => void),

@@ -19,6 +19,7 @@ export * from './create-notifier.js';
 export * from './delivery-failure.js';
 export * from './idempotency-key.js';
 export * from './preferences/create-memory-preferences.js';
+export * from './preferences/create-store-preferences.js';
 export * from './preferences/next-local-time.js';
 export * from './preferences/notification-preferences.js';
 export * from './retry-delay.js';

@@ -1,6 +1,8 @@
 import {
   type Finkit,
   NOTIFICATIONS_MAX_LIMIT,
+  notificationPreferencesPatchSchema,
+  notificationPreferencesSchema,
   notificationSchema,
   pushSubscriptionSchema,
 } from '@finkit/core';
@@ -48,7 +50,8 @@ const endpointBody = z.object({ endpoint: endpointField }).strict();
 
 /**
  * The acting user's notifications: `GET /notifications`, `POST /notifications/{id}/read`, and the
- * browser push subscriptions under `/notifications/push-subscriptions`.
+ * browser push subscriptions under `/notifications/push-subscriptions` and the user's preferences
+ * at `/notifications/preferences`.
  */
 export function registerNotificationRoutes(app: FinkitApp, finkit: Finkit): void {
   app.openapi(
@@ -119,5 +122,31 @@ export function registerNotificationRoutes(app: FinkitApp, finkit: Finkit): void
       await finkit.notifications.removePushSubscription(c.get('userId'), endpoint);
       return c.body(null, 204);
     },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/notifications/preferences',
+      tags,
+      security,
+      summary: 'The user’s notification preferences (their own choices over the app’s defaults)',
+      responses: { 200: jsonResponse(notificationPreferencesSchema, 'Preferences'), ...errorResponses },
+    }),
+    async (c) => c.json(await finkit.notifications.preferences(c.get('userId')), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'put',
+      path: '/notifications/preferences',
+      tags,
+      security,
+      summary: 'Change notification preferences: the fields given replace the current ones (each whole)',
+      request: { body: jsonBody(notificationPreferencesPatchSchema) },
+      responses: { 200: jsonResponse(notificationPreferencesSchema, 'Preferences after'), ...errorResponses },
+    }),
+    async (c) =>
+      c.json(await finkit.notifications.updatePreferences(c.get('userId'), c.req.valid('json')), 200),
   );
 }

@@ -3,6 +3,15 @@ import { notFound } from '../errors/finkit-error.js';
 import { idSchema } from '../schemas/common.js';
 import type { Notification } from '../schemas/notification.js';
 import {
+  defaultUserNotificationPreferences,
+  mergeStoredPreferences,
+  type NotificationPreferencesPatch,
+  notificationPreferencesPatchSchema,
+  notificationPreferencesSchema,
+  resolveNotificationPreferences,
+  type UserNotificationPreferences,
+} from '../schemas/notification-preferences.js';
+import {
   type PushSubscriptionInput,
   type PushSubscriptionRecord,
   pushSubscriptionSchema,
@@ -44,9 +53,32 @@ export interface NotificationsApi {
   addPushSubscription(userId: string, subscription: PushSubscriptionInput): Promise<PushSubscriptionRecord>;
   /** @throws NOT_FOUND when the user has no subscription with this endpoint. */
   removePushSubscription(userId: string, endpoint: string): Promise<void>;
+  /** The user's notification preferences: their own choices over the app's defaults. */
+  preferences(userId: string): Promise<UserNotificationPreferences>;
+  /**
+   * Replaces the fields given (each whole, `channels` too) and returns the preferences after.
+   * Fields not given keep the user's earlier choice or keep following the defaults.
+   * @throws VALIDATION naming the bad field; nothing is written then.
+   */
+  updatePreferences(
+    userId: string,
+    patch: NotificationPreferencesPatch,
+  ): Promise<UserNotificationPreferences>;
 }
 
-export function createNotificationsApi({ store, clock }: FinkitContext): NotificationsApi {
+/**
+ * @param defaults What users who chose nothing get (over `defaultUserNotificationPreferences`);
+ * give the notifier's `createStorePreferences` the same, so both read one truth.
+ */
+export function createNotificationsApi(
+  { store, clock }: FinkitContext,
+  defaults: Partial<UserNotificationPreferences> = {},
+): NotificationsApi {
+  const base = parseInput(
+    notificationPreferencesSchema,
+    { ...defaultUserNotificationPreferences, ...defaults },
+    'notification preference defaults',
+  );
   return {
     async list(userId, options = {}) {
       const parsed = parseInput(notificationListOptionsSchema, options, 'notification list options');
@@ -70,6 +102,15 @@ export function createNotificationsApi({ store, clock }: FinkitContext): Notific
       parseInput(endpointSchema, endpoint, 'endpoint');
       if (!(await store.pushSubscriptions.remove(userId, endpoint)))
         throw notFound('Push subscription', endpoint);
+    },
+    preferences: async (userId) =>
+      resolveNotificationPreferences(await store.notificationPreferences.get(userId), base),
+    async updatePreferences(userId, patch) {
+      const parsed = parseInput(notificationPreferencesPatchSchema, patch, 'notification preferences');
+      // Two updates at once may interleave this read and write; the later write wins whole.
+      const json = mergeStoredPreferences(await store.notificationPreferences.get(userId), parsed);
+      await store.notificationPreferences.put(userId, json);
+      return resolveNotificationPreferences(json, base);
     },
   };
 }

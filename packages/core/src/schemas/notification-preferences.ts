@@ -99,9 +99,7 @@ export function resolveNotificationPreferences(
   stored: string | null,
   defaults: UserNotificationPreferences = defaultUserNotificationPreferences,
 ): UserNotificationPreferences {
-  const resolved = structuredClone(defaults);
-  const own = parseStoredPreferences(stored);
-  return { ...resolved, ...own };
+  return { ...structuredClone(defaults), ...parseStoredPreferences(stored) };
 }
 
 /** The user's own choices from a stored document, dropping fields that do not validate. */
@@ -122,4 +120,16 @@ export function parseStoredPreferences(stored: string | null): NotificationPrefe
     if (parsed.success) own[key] = parsed.data;
   }
   return own as NotificationPreferencesPatch;
+}
+
+/**
+ * The stored document after applying `patch` (already validated) to it: the fields given replace
+ * the user's own ones, the rest stay as stored (or keep following the defaults).
+ */
+export function mergeStoredPreferences(stored: string | null, patch: NotificationPreferencesPatch): string {
+  const own: Record<string, unknown> = { ...parseStoredPreferences(stored) };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value !== undefined) own[key] = value;
+  }
+  return JSON.stringify(own);
 }
