@@ -234,6 +234,15 @@ export async function checkSyncConvergence(
           });
           const { store } = stores;
           const cipher = createTokenCipher({ keys: { k: generateTokenKey() }, primaryKeyId: 'k' });
+          // Row ids announced by either process, in the order they were.
+          const created: string[] = [];
+          const removed: string[] = [];
+          const listen = () => {
+            const events = createMemoryEventBus();
+            events.subscribe('transaction.created', (event) => created.push(event.data.transactionId));
+            events.subscribe('transaction.removed', (event) => removed.push(event.data.transactionId));
+            return events;
+          };
           // One engine per process; each has its own in-process lock, so only the store keeps them apart.
           const createEngine = (processStore: Store) =>
             createSyncEngine({
@@ -248,7 +257,7 @@ export async function checkSyncConvergence(
                 timeoutMs: 400,
               }),
               cipher,
-              events: createMemoryEventBus(),
+              events: listen(),
               options: {
                 daysRequested: 20,
                 pageSize: 3,
@@ -369,6 +378,11 @@ export async function checkSyncConvergence(
               .sort();
             expect(stored).toEqual(expected);
             expect(new Set(rows.map((t) => t.providerTransactionId)).size).toBe(rows.length);
+            // Subscribers hear the same story: every row announced once, and once more if it is gone
+            // (a batch that lost the cursor race wrote nothing, so it must announce nothing).
+            expect(new Set(created).size, 'a row announced as created twice').toBe(created.length);
+            expect(new Set(removed).size, 'a row announced as removed twice').toBe(removed.length);
+            expect([...created].sort()).toEqual([...rows.map((t) => t.id), ...removed].sort());
             // The second process reads what the first does: no store keeps a view of its own.
             expect(await storedRows(stores.peer)).toEqual(rows);
             // A sync that succeeded last leaves the connection healthy, whatever failed before it.
