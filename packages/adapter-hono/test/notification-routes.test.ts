@@ -84,17 +84,55 @@ describe('notifications REST', () => {
     expect(await listOf(h, '?limit=500')).toHaveLength(1);
   });
 
-  it('documents both routes in /openapi.json behind bearer auth', async () => {
+  it('documents every notifications route in /openapi.json behind bearer auth, with its schemas', async () => {
     const h = await createHarness();
-    const doc = (await (await h.app.request('/openapi.json')).json()) as {
-      paths: Record<string, Record<string, { security?: unknown[]; parameters?: { name: string }[] }>>;
+    type Operation = {
+      security?: unknown[];
+      parameters?: { name: string }[];
+      requestBody?: { content: Record<string, { schema: { properties?: Record<string, unknown> } }> };
     };
-    expect(doc.paths['/notifications']?.get?.security).toEqual([{ bearerAuth: [] }]);
+    const doc = (await (await h.app.request('/openapi.json')).json()) as {
+      paths: Record<string, Record<string, Operation>>;
+    };
+    const operations = Object.entries(doc.paths)
+      .filter(([path]) => path.startsWith('/notifications'))
+      .flatMap(([path, item]) =>
+        Object.entries(item).map(([method, op]) => ({ name: `${method} ${path}`, op })),
+      );
+    expect(operations.map((o) => o.name).sort()).toEqual([
+      'delete /notifications/push-subscriptions',
+      'get /notifications',
+      'get /notifications/preferences',
+      'post /notifications/push-subscriptions',
+      'post /notifications/{id}/read',
+      'put /notifications/preferences',
+    ]);
+    for (const { name, op } of operations) expect(op.security, name).toEqual([{ bearerAuth: [] }]);
     expect(doc.paths['/notifications']?.get?.parameters?.map((p) => p.name).sort()).toEqual([
       'limit',
       'unreadOnly',
     ]);
-    expect(doc.paths['/notifications/{id}/read']?.post?.security).toEqual([{ bearerAuth: [] }]);
+    const bodyOf = (path: string, method: string) =>
+      Object.keys(
+        doc.paths[path]?.[method]?.requestBody?.content['application/json']?.schema.properties ?? {},
+      ).sort();
+    expect(bodyOf('/notifications/push-subscriptions', 'post')).toEqual([
+      'endpoint',
+      'expirationTime',
+      'keys',
+    ]);
+    expect(bodyOf('/notifications/preferences', 'put')).toEqual([
+      'channels',
+      'currency',
+      'digest',
+      'email',
+      'largeTransactionThreshold',
+      'locale',
+      'phone',
+      'quietHours',
+      'timeZone',
+      'unsubscribed',
+    ]);
   });
 });
 
