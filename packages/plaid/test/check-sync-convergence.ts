@@ -234,7 +234,7 @@ export async function checkSyncConvergence(
           });
           const { store } = stores;
           const cipher = createTokenCipher({ keys: { k: generateTokenKey() }, primaryKeyId: 'k' });
-          // Row ids announced by either process, in the order they were.
+          // Row ids announced by either process's subscribers.
           const created: string[] = [];
           const removed: string[] = [];
           const listen = () => {
@@ -253,7 +253,7 @@ export async function checkSyncConvergence(
                 basePath: sandbox.url,
                 webhookUrl,
                 defaultRetryAfterMs: 1,
-                // Short, so a `timeout` fault costs little; a local request never takes this long.
+                // Short, so a `timeout` fault costs little; only a busy machine makes a local request this slow.
                 timeoutMs: 400,
               }),
               cipher,
