@@ -38,7 +38,15 @@ export function createStorePreferences(
   });
   if (!checked.success) {
     // A bad default would otherwise surface only when some user's notification is sent.
-    throw new TypeError(`createStorePreferences: invalid defaults: ${checked.error.message}`);
+    throw new FinkitError(
+      'VALIDATION',
+      `createStorePreferences: invalid defaults: ${checked.error.message}`,
+      {
+        details: {
+          issues: checked.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+        },
+      },
+    );
   }
   const base = checked.data;
   return {
