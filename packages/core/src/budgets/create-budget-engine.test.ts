@@ -443,12 +443,18 @@ describe('one aggregate query per call', () => {
       queries.push(query.groupBy);
       return aggregate(user, query);
     };
+    let categoryReads = 0;
+    const listCategories = context.store.categories.list;
+    context.store.categories.list = (user) => {
+      categoryReads += 1;
+      return listCategories(user);
+    };
     const engine = createBudgetEngine({
       store: context.store,
       events: createMemoryEventBus(),
       clock: context.clock,
     });
-    return { ...context, engine, queries };
+    return { ...context, engine, queries, categoryReads: () => categoryReads };
   }
 
   /** Deterministic transactions over ten months: pending ones, EUR ones, four categories. */
@@ -483,6 +489,16 @@ describe('one aggregate query per call', () => {
     }
     return spent;
   }
+
+  it('evaluating a user without running budgets reads no spending', async () => {
+    const { engine, sync, budget, queries, categoryReads } = await countingSetup('2024-03-20T12:00:00Z');
+    await sync(history());
+    await budget({ startDate: '2024-06-01' });
+    expect(await engine.evaluateBudgets(userId)).toEqual([]);
+    expect(await engine.progressAll(userId)).toEqual([]);
+    expect(queries, 'aggregates').toEqual([]);
+    expect(categoryReads(), 'category reads').toBe(0);
+  });
 
   it('progressAll reads every budget and period, rollover chains included, with one aggregate', async () => {
     const { engine, sync, budget, queries } = await countingSetup('2024-03-20T12:00:00Z');

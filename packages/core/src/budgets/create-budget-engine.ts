@@ -152,16 +152,15 @@ export function createBudgetEngine({ store, events, clock }: BudgetEngineDeps): 
   /** Every running budget's current progress, from one spending read for all of them. */
   async function runningProgress(userId: string): Promise<{ budget: Budget; progress: BudgetProgress }[]> {
     const now = clock.now();
-    const [budgets, categories] = await Promise.all([
-      store.budgets.list(userId),
-      store.categories.list(userId),
-    ]);
-    const running = budgets.flatMap((budget) => {
+    const running = (await store.budgets.list(userId)).flatMap((budget) => {
       const today = zonedDate(now, budget.timezone);
       const period = currentPeriod(budget, today);
       if (period === null) return [];
       return [{ budget, period, today, periods: periodsToRead(budget, spanOf(budget), period, period) }];
     });
+    // Evaluation follows every sync: a user without a running budget costs this one read.
+    if (running.length === 0) return [];
+    const categories = await store.categories.list(userId);
     const spending = await readBudgetSpending(store, userId, categories, running);
     return running.map(({ budget, period, today, periods }, index) => {
       const [summary] = summarize(budget, periods, spending[index]!, period);
