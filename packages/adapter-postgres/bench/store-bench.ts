@@ -166,10 +166,15 @@ async function run(target: Target): Promise<Record<string, string>> {
   // without it the first reads plan against an empty table (list pages 100 ms instead of 1 ms).
   if (target.analyzeAfterIngest) await query('analyze');
 
-  // A re-sync of the last batch with every row changed: the update path.
-  const changed = all.slice(-batchSize).map((input) => ({ ...input, amount: input.amount - 1 }));
-  const resync = await timeEach(1, () => store.applySyncBatch(batch(changed)));
-  result[`re-sync ${changed.length} changed rows/s`] = (changed.length / (resync[0]! / 1000)).toFixed(0);
+  // A re-sync of the last 2,500 rows with every row changed: the update path.
+  const changed = all.slice(-Math.min(2_500, rows)).map((input) => ({ ...input, amount: input.amount - 1 }));
+  start = performance.now();
+  for (let i = 0; i < changed.length; i += batchSize)
+    await store.applySyncBatch(batch(changed.slice(i, i + batchSize)));
+  result[`re-sync ${changed.length} changed rows/s`] = (
+    changed.length /
+    ((performance.now() - start) / 1000)
+  ).toFixed(0);
 
   let cursor: string | null = null;
   const pages = await timeEach(100, async () => {
