@@ -1,6 +1,7 @@
 import { FinkitError } from '../errors/finkit-error.js';
 import type { Rule, RuleCondition } from '../schemas/rule.js';
 import type { ProviderCategory } from '../schemas/transaction.js';
+import { patternProblem } from '../validation/pattern-problem.js';
 
 /** What rule conditions look at. */
 export interface RuleSubject {
@@ -45,15 +46,13 @@ function textPredicate(
       test = (t) => t.endsWith(value);
       break;
     case 'matches': {
-      let pattern: RegExp;
-      try {
-        pattern = new RegExp(condition.value, caseSensitive ? '' : 'i');
-      } catch (cause) {
-        throw new FinkitError('VALIDATION', `Rule condition has an invalid pattern: ${condition.value}`, {
-          cause,
+      const problem = patternProblem(condition.value);
+      if (problem) {
+        throw new FinkitError('VALIDATION', `Rule condition's pattern is ${problem}: ${condition.value}`, {
           details: { ruleId, pattern: condition.value },
         });
       }
+      const pattern = new RegExp(condition.value, caseSensitive ? '' : 'i');
       // The pattern is applied to the original text: its own flags decide about case.
       return textField(
         condition.field,
@@ -130,7 +129,8 @@ function conditionPredicate(condition: RuleCondition, ruleId: string): Predicate
 /**
  * Compiles a rule's conditions once (lowercased values, built regular expressions), so
  * evaluating thousands of transactions does no per-row parsing.
- * @throws VALIDATION when a `matches` condition is not a valid regular expression.
+ * @throws VALIDATION when a `matches` condition is not a valid regular expression, or one that
+ * could backtrack exponentially (see `patternProblem`).
  */
 export function compileRule(rule: Rule): CompiledRule {
   const predicates = rule.conditions.map((c) => conditionPredicate(c, rule.id));

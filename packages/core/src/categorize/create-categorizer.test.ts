@@ -251,6 +251,33 @@ describe('createCategorizer', () => {
     ).rejects.toSatisfy((e: unknown) => FinkitError.hasCode(e, 'VALIDATION'));
   });
 
+  it('rejects, and leaves out of a sync, a rule whose pattern could backtrack exponentially', async () => {
+    const store = createMemoryStore();
+    const categorizer = createCategorizer({ store });
+    const hostile = {
+      name: 'Hostile',
+      conditions: [{ field: 'description' as const, op: 'matches' as const, value: '^(a+)+$' }],
+      actions: { categoryId: 'travel' },
+    };
+    await expect(categorizer.previewRule(user, hostile)).rejects.toSatisfy(
+      (e: unknown) => FinkitError.hasCode(e, 'VALIDATION') && e.message.includes('exponential'),
+    );
+    // Stored before this check existed (or written to the store directly): skipped, never run.
+    await store.rules.create(user, {
+      ...hostile,
+      conditions: [{ ...hostile.conditions[0]!, caseSensitive: false }],
+      enabled: true,
+      stage: 'default',
+      priority: 0,
+      match: 'all',
+    });
+    const [id] = await seed(store, [{ description: `${'a'.repeat(40)}!`, amount: -100 }]);
+    const started = performance.now();
+    await categorizer.recategorize(user, { ids: [id!] });
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect((await store.transactions.get(user, id!))!.categoryId).not.toBe('travel');
+  });
+
   it('recategorizes history by provenance: user categories stay, others change', async () => {
     const store = createMemoryStore();
     const categorizer = createCategorizer({ store });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { patternProblem } from '../validation/pattern-problem.js';
 import { idSchema, minorUnitsSchema, timestampSchema, userIdSchema } from './common.js';
 import { tagSchema } from './transaction.js';
 
@@ -64,7 +65,19 @@ export const newRuleSchema = z.object({
   stage: ruleStageSchema.default('default'),
   priority: z.number().int().default(0),
   match: z.enum(['all', 'any']).default('all'),
-  conditions: z.array(ruleConditionSchema).min(1).max(20),
+  conditions: z
+    .array(ruleConditionSchema)
+    .min(1)
+    .max(20)
+    // Checked when a rule is written, so a pattern that cannot run safely never reaches a sync.
+    .superRefine((conditions, ctx) => {
+      conditions.forEach((condition, index) => {
+        if (condition.op !== 'matches') return;
+        const problem = patternProblem(condition.value);
+        if (problem)
+          ctx.addIssue({ code: 'custom', path: [index, 'value'], message: `Pattern is ${problem}` });
+      });
+    }),
   actions: ruleActionsSchema,
 });
 export type NewRule = z.input<typeof newRuleSchema>;
