@@ -34,19 +34,48 @@ function isKysely(input: DatabaseInput): input is Kysely<Database> {
   return input instanceof Kysely || typeof (input as unknown as Kysely<Database>).selectFrom === 'function';
 }
 
+/**
+ * PGlite is one database session. Two pools on it would interleave their transactions in that one
+ * session (one pool's rollback undoing another's uncommitted insert), so every store, migration
+ * and index build on one PGlite shares a single one-connection pool: a transaction then has the
+ * session to itself until it ends. Counted, so the pool ends with its last user.
+ */
+const sharedPGlitePools = new WeakMap<PGliteLike, { db: Promise<Kysely<Database>>; users: number }>();
+
+async function openPGlitePool(input: PGliteLike): Promise<Kysely<Database>> {
+  // PGlite speaks the node-postgres client protocol through this shim, so one dialect serves both.
+  const [{ createPgConfig }, pg] = await Promise.all([
+    import('@electric-sql/pglite/node-postgres'),
+    import('pg'),
+  ]);
+  const pool = new pg.default.Pool({ ...createPgConfig(input as unknown as PGlite), max: 1 });
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
 export async function openDatabase(input: DatabaseInput): Promise<OpenedDatabase> {
   if (isKysely(input)) return { db: input, release: async () => {} };
   if (isPGlite(input)) {
-    // PGlite speaks the node-postgres client protocol through this shim, so one dialect serves both.
-    const [{ createPgConfig }, pg] = await Promise.all([
-      import('@electric-sql/pglite/node-postgres'),
-      import('pg'),
-    ]);
-    const config = createPgConfig(input as unknown as PGlite);
-    const pool = new pg.default.Pool({ ...config, max: 1 });
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    // Destroying the Kysely instance ends our shim pool; PGlite itself stays open (the caller owns it).
-    return { db, release: () => db.destroy() };
+    let shared = sharedPGlitePools.get(input);
+    if (!shared) {
+      shared = { db: openPGlitePool(input), users: 0 };
+      sharedPGlitePools.set(input, shared);
+    }
+    shared.users += 1;
+    const entry = shared;
+    const db = await entry.db;
+    let released = false;
+    return {
+      db,
+      async release() {
+        if (released) return;
+        released = true;
+        entry.users -= 1;
+        if (entry.users > 0) return;
+        sharedPGlitePools.delete(input);
+        // Ends our shim pool; PGlite itself stays open (the caller owns it).
+        await db.destroy();
+      },
+    };
   }
   const pool = input;
   const db = new Kysely<Database>({
