@@ -36,8 +36,8 @@ export interface FinkitEventHubOptions {
   maxUsers?: number;
 }
 
-// The highest id any hub in this process has used, so a hub made later in the same millisecond
-// still starts above it.
+// The highest id any hub in this process has used: a hub made later, even in the same
+// millisecond, starts above it and so never vouches for an id an earlier hub handed out.
 let highestIssuedId = 0;
 
 /**
@@ -47,7 +47,7 @@ let highestIssuedId = 0;
  * hub and silently skipping this hub's first events. Stays below 2^53 until the year 2255.
  */
 function firstIdBefore(): number {
-  return Math.max(Date.now() * 1000, highestIssuedId);
+  return Math.max(Date.now() * 1000, highestIssuedId + 1);
 }
 
 /**
