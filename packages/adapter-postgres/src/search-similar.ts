@@ -8,6 +8,8 @@ import { toTransaction, transactionFilterSql } from './transaction-rows.js';
 
 type SearchQuery = Parameters<Store['searchSimilar']>[1];
 
+const efSearch = 200;
+
 /**
  * `Store.searchSimilar` with pgvector's cosine distance. The filter sits in the WHERE clause and
  * HNSW scans iteratively (pgvector 0.8 `hnsw.iterative_scan`), so a selective filter never starves
@@ -33,7 +35,13 @@ export async function searchSimilar(
   const literal = toVectorLiteral(vector);
   try {
     return await context.db.transaction().execute(async (trx) => {
-      await sql`select set_config('hnsw.iterative_scan', 'strict_order', true)`.execute(trx);
+      // ef_search 200: on 100k uniformly random 32-d vectors (the hard case) recall@10 against
+      // exact search was 0.76 at pgvector's default 40, 0.94 at 100 and 0.99 at 200, for about
+      // 3 ms more per query on PGlite; clustered data was at 1.0 either way.
+      await sql`
+        select set_config('hnsw.iterative_scan', 'strict_order', true),
+          set_config('hnsw.ef_search', ${String(Math.min(1000, Math.max(efSearch, 2 * k)))}, true)
+      `.execute(trx);
       // The inner query orders by distance alone, which an HNSW index scan can serve; tie-breaks
       // (date desc, id desc) on equal distances are applied to its few rows outside.
       const result = await sql<Selectable<TransactionsTable> & { score: number }>`
