@@ -15,8 +15,10 @@ function appFor(options: Parameters<typeof bearerJwtAuthenticate>[0]) {
       return c.json({ userId: null, rejected: true }, 401);
     }
   });
-  return (token: string) =>
-    app.request('/me', { headers: { authorization: `Bearer ${token}` } }).then((r) => r.json());
+  return async (token: string) => {
+    const response = await app.request('/me', { headers: { authorization: `Bearer ${token}` } });
+    return response.json();
+  };
 }
 
 describe('bearerJwtAuthenticate', () => {
