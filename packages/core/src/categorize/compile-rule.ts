@@ -48,9 +48,13 @@ function textPredicate(
     case 'matches': {
       const problem = patternProblem(condition.value);
       if (problem) {
-        throw new FinkitError('VALIDATION', `Rule condition's pattern is ${problem}: ${condition.value}`, {
-          details: { ruleId, pattern: condition.value },
-        });
+        throw new FinkitError(
+          'VALIDATION',
+          `Rule condition's pattern ${condition.value} is refused: ${problem}`,
+          {
+            details: { ruleId, pattern: condition.value },
+          },
+        );
       }
       const pattern = new RegExp(condition.value, caseSensitive ? '' : 'i');
       // The pattern is applied to the original text: its own flags decide about case.

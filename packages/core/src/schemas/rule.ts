@@ -75,7 +75,7 @@ export const newRuleSchema = z.object({
         if (condition.op !== 'matches') return;
         const problem = patternProblem(condition.value);
         if (problem)
-          ctx.addIssue({ code: 'custom', path: [index, 'value'], message: `Pattern is ${problem}` });
+          ctx.addIssue({ code: 'custom', path: [index, 'value'], message: `Pattern refused: ${problem}` });
       });
     }),
   actions: ruleActionsSchema,
