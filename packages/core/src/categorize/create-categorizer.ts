@@ -601,21 +601,29 @@ export function createCategorizer(options: CategorizerOptions): Categorizer {
     const learner = await serially(userId, async () => {
       for (let attempt = 1; ; attempt++) {
         const cached = await learnerOf(userId);
-        for (const [i, { transaction, categoryId }] of corrections.entries()) {
-          const merchant = merchants[i]!;
-          const name = transaction.merchantName ?? merchant.name;
-          cached.learner.learn({
-            key: merchant.key,
-            name: name.length > 0 ? name : transaction.description,
-            amount: transaction.amount,
-            description: transaction.description,
-            features: textFeatures(merchant.key, transaction.description, transaction.amount),
-            vector: vectors?.[i] ?? null,
-            categoryId,
-          });
+        let saved: number | null;
+        try {
+          for (const [i, { transaction, categoryId }] of corrections.entries()) {
+            const merchant = merchants[i]!;
+            const name = transaction.merchantName ?? merchant.name;
+            cached.learner.learn({
+              key: merchant.key,
+              name: name.length > 0 ? name : transaction.description,
+              amount: transaction.amount,
+              description: transaction.description,
+              features: textFeatures(merchant.key, transaction.description, transaction.amount),
+              vector: vectors?.[i] ?? null,
+              categoryId,
+            });
+          }
+          // The state is one document: saving it per correction would rewrite it N times.
+          saved = await stateStore.save(userId, cached.learner.snapshot(), cached.version);
+        } catch (error) {
+          // The cached copy learned corrections the caller is told failed: drop it, or this
+          // process would categorize by them and the next save would store them after all.
+          learners.delete(userId);
+          throw error;
         }
-        // The state is one document: saving it per correction would rewrite it N times.
-        const saved = await stateStore.save(userId, cached.learner.snapshot(), cached.version);
         if (saved !== null) {
           cached.version = saved;
           return cached.learner;

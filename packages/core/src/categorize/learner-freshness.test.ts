@@ -73,4 +73,34 @@ describe('learned state across processes', () => {
     );
     expect(versionReads).toBe(1);
   });
+
+  it('keeps no trace of a correction whose save failed', async () => {
+    const store = createMemoryStore();
+    let failNext = true;
+    const flaky: Store = {
+      ...store,
+      learnerState: {
+        ...store.learnerState,
+        put: (userId, json, expectedVersion) => {
+          if (failNext) {
+            failNext = false;
+            return Promise.reject(new Error('database down'));
+          }
+          return store.learnerState.put(userId, json, expectedVersion);
+        },
+      },
+    };
+    const [a, b] = twoProcesses(flaky);
+    await expect(a.recordCorrection(user, tx('ROCKRIDGE CLEANERS OAKLAND CA'), 'travel')).rejects.toThrow(
+      'database down',
+    );
+    await a.recordCorrection(user, tx('PIEDMONT PIANO LESSONS OAKLAND CA'), 'education');
+    const saved = JSON.parse((await store.learnerState.get(user))!.json) as { corrections: number };
+    expect(saved.corrections).toBe(1);
+    // Both processes answer alike: neither learned from the failed correction.
+    const [inA] = await a.categorize(user, [tx('ROCKRIDGE CLEANERS OAKLAND CA')]);
+    const [inB] = await b.categorize(user, [tx('ROCKRIDGE CLEANERS OAKLAND CA')]);
+    expect(inA).toEqual(inB);
+    expect(inA!.categoryId).not.toBe('travel');
+  });
 });
