@@ -180,6 +180,27 @@ export function createNotifier(options: NotifierOptions): NotifierService {
     void queueFor(job.channel).add(() => attempt(job));
   };
 
+  /** Gives a job's rows back to the log, so another process can send them without waiting for the lease. */
+  const releaseLeases = (job: Job, at: Date) =>
+    markAll(job, (key) =>
+      store.deliveries.markFailed(job.userId, key, job.channel, {
+        permanent: false,
+        error: 'notifier closed before sending',
+        at,
+      }),
+    );
+
+  /** Queues work taken from the store; after close() its leases are released instead. */
+  const dispatch = async (job: Job, at: Date): Promise<number> => {
+    if (closed) {
+      await releaseLeases(job, at);
+      return 0;
+    }
+    inflight += 1;
+    enqueue(job);
+    return 1;
+  };
+
   async function attempt(job: Job): Promise<void> {
     // p-queue starts a job inside whatever chain freed its slot; a backlog on a channel that never
     // awaits I/O would run back to back and starve the other channels' sockets. One turn per attempt.
@@ -377,9 +398,7 @@ export function createNotifier(options: NotifierOptions): NotifierService {
         attempts: 0,
       };
       if (payload.digestAt === undefined) {
-        inflight += 1;
-        enqueue(job);
-        messages += 1;
+        messages += await dispatch(job, now);
         continue;
       }
       const group = `${row.userId}\u0000${row.channel}\u0000${payload.digestAt}`;
@@ -388,8 +407,21 @@ export function createNotifier(options: NotifierOptions): NotifierService {
     return messages;
   }
 
+  /** Checks running now; close() waits for them. */
+  const flushes = new Set<Promise<number>>();
+
   async function flushHeld(): Promise<number> {
     if (closed) return 0;
+    const run = takeDue();
+    flushes.add(run);
+    try {
+      return await run;
+    } finally {
+      flushes.delete(run);
+    }
+  }
+
+  async function takeDue(): Promise<number> {
     // Counted as work in flight, so idle() also waits for rows taken from the store but not yet queued.
     inflight += 1;
     try {
@@ -412,28 +444,29 @@ export function createNotifier(options: NotifierOptions): NotifierService {
           { locale: recipient.locale },
         );
         const dedupeKey = `digest:${date}`;
-        inflight += 1;
-        enqueue({
-          channel: first.channel,
-          userId: first.userId,
-          keys: jobs.flatMap((j) => j.keys),
-          message: {
-            notification: {
-              userId: first.userId,
-              type: 'digest.daily',
-              dedupeKey,
-              title: rendered.title,
-              body: rendered.body,
-              data: { items: jobs.map((j) => j.message.notification.dedupeKey) },
+        messages += await dispatch(
+          {
+            channel: first.channel,
+            userId: first.userId,
+            keys: jobs.flatMap((j) => j.keys),
+            message: {
+              notification: {
+                userId: first.userId,
+                type: 'digest.daily',
+                dedupeKey,
+                title: rendered.title,
+                body: rendered.body,
+                data: { items: jobs.map((j) => j.message.notification.dedupeKey) },
+              },
+              recipient,
+              html: rendered.html,
+              idempotencyKey: idempotencyKey(first.userId, dedupeKey, first.channel),
             },
-            recipient,
-            html: rendered.html,
-            idempotencyKey: idempotencyKey(first.userId, dedupeKey, first.channel),
+            leaseUntil: Math.min(...jobs.map((j) => j.leaseUntil)),
+            attempts: 0,
           },
-          leaseUntil: Math.min(...jobs.map((j) => j.leaseUntil)),
-          attempts: 0,
-        });
-        messages += 1;
+          now,
+        );
       }
       return messages;
     } finally {
@@ -470,15 +503,11 @@ export function createNotifier(options: NotifierOptions): NotifierService {
       const at = clock.now();
       for (const job of unstarted) {
         if (job.timer !== undefined) clearTimeout(job.timer);
-        await markAll(job, (key) =>
-          store.deliveries.markFailed(job.userId, key, job.channel, {
-            permanent: false,
-            error: 'notifier closed before sending',
-            at,
-          }),
-        );
+        await releaseLeases(job, at);
         if (waiting.has(job)) finish(job);
       }
+      // A check that took rows from the store releases them, seeing closed, before this goes on.
+      await Promise.allSettled(flushes);
       await Promise.all([...queues.values()].map((queue) => queue.onIdle()));
       await Promise.all(Object.values(channels).map((channel) => channel.close()));
     },

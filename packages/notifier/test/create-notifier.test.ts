@@ -303,6 +303,40 @@ describe('createNotifier', () => {
     ]);
   });
 
+  it('close() during a check gives back what the check took, so the next notifier sends it at once', async () => {
+    const store = createMemoryStore();
+    const clock = manualClock(Date.UTC(2024, 6, 1, 21, 30));
+    const emails = await startHttpServer((_request, response) => {
+      response.writeHead(202);
+      response.end();
+    });
+    cleanups.push(emails.close);
+    const preferences = createMemoryPreferences({ email: 'ana@example.com', channels: { '*': ['email'] } });
+    preferences.set('u1', { quietHours: { start: '21:00', end: '07:00' } });
+    const start = () =>
+      notifierOn(store, 'http://127.0.0.1:9', {
+        clock,
+        preferences,
+        channels: {
+          email: createSendGridEmailChannel({
+            apiKey: 'k',
+            from: { email: 'a@example.com' },
+            baseUrl: emails.url,
+          }),
+        },
+      });
+    const first = start();
+    expect((await first.send(note('quiet'))).channels).toEqual(['email']);
+    clock.set(new Date(Date.UTC(2024, 6, 2, 7, 0)));
+    const checking = first.flushHeld();
+    await first.close();
+    await checking;
+    const second = start();
+    expect(await second.flushHeld(), 'released by close, not leased for leaseMs').toBe(1);
+    await second.idle();
+    expect(emails.requests).toHaveLength(1);
+  });
+
   it('a crash between sending and recording: after a restart the receiver still processes it exactly once', async () => {
     const receiver = await startReceiver();
     const store = createMemoryStore();
