@@ -99,7 +99,8 @@ export function createPostgresDeliveries(context: PostgresContext): DeliveryRepo
       const leaseUntil = new Date(now.getTime() + leaseMs);
       // skip locked: concurrent senders each take different rows instead of queueing on the same ones;
       // a row another sender just took fails the re-checked lease condition and is left out.
-      const rows = await sql<DeliveryRow & { due: Date | null }>`
+      // The update's rows come back in no particular order; the outer select restores the due order.
+      const rows = await sql<DeliveryRow>`
         with due as (
           select user_id, dedupe_key, channel, lease_until as due
           from notification_deliveries
@@ -108,35 +109,20 @@ export function createPostgresDeliveries(context: PostgresContext): DeliveryRepo
           order by lease_until nulls first, user_id collate "C", dedupe_key collate "C", channel collate "C"
           limit ${Math.max(0, Math.floor(limit))}
           for update skip locked
+        ), taken as (
+          update notification_deliveries d
+          set status = 'pending',
+              attempts = d.attempts + case when d.status = 'held' then 0 else 1 end,
+              lease_until = ${leaseUntil},
+              updated_at = ${stamp}
+          from due
+          where d.user_id = due.user_id and d.dedupe_key = due.dedupe_key and d.channel = due.channel
+          returning d.*, due.due
         )
-        update notification_deliveries d
-        set status = 'pending',
-            attempts = d.attempts + case when d.status = 'held' then 0 else 1 end,
-            lease_until = ${leaseUntil},
-            updated_at = ${stamp}
-        from due
-        where d.user_id = due.user_id and d.dedupe_key = due.dedupe_key and d.channel = due.channel
-        returning d.*, due.due
+        select * from taken
+        order by due nulls first, user_id collate "C", dedupe_key collate "C", channel collate "C"
       `.execute(db);
-      const key = (r: DeliveryRow & { due: Date | null }) =>
-        [
-          r.due === null ? Number.NEGATIVE_INFINITY : new Date(r.due).getTime(),
-          r.user_id,
-          r.dedupe_key,
-          r.channel,
-        ] as const;
-      return rows.rows
-        .sort((a, b) => {
-          const [ad, au, ak, ac] = key(a);
-          const [bd, bu, bk, bc] = key(b);
-          return (
-            ad - bd ||
-            (au < bu ? -1 : au > bu ? 1 : 0) ||
-            (ak < bk ? -1 : ak > bk ? 1 : 0) ||
-            (ac < bc ? -1 : ac > bc ? 1 : 0)
-          );
-        })
-        .map(toDelivery);
+      return rows.rows.map(toDelivery);
     },
     async markDelivered(userId, dedupeKey, channel, at) {
       const result = await sql`
