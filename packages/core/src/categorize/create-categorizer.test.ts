@@ -5,6 +5,7 @@ import { createMemoryStore } from '../memory/memory-store.js';
 import type { Embedder } from '../ports/embedder.js';
 import type { Store } from '../ports/store.js';
 import type { FinkitEvent } from '../schemas/event.js';
+import { newRuleSchema } from '../schemas/rule.js';
 import type { ProviderCategory } from '../schemas/transaction.js';
 import { providerAccount, syncTransaction } from '../testing/store-contract-fixtures.js';
 import { type CategorizeSubject, createCategorizer } from './create-categorizer.js';
@@ -105,6 +106,20 @@ describe('createCategorizer', () => {
     expect(refund).toMatchObject({ categoryId: 'food_and_dining', explanation: 'refund from Starbucks' });
     expect(pay).toMatchObject({ categoryId: 'income' });
     expect(payOut!.categoryId).not.toBe('income');
+  });
+
+  it('lists the rules corrections suggest until a rule covers them', async () => {
+    const store = createMemoryStore();
+    const categorizer = createCategorizer({ store });
+    for (let i = 0; i < 3; i++) {
+      await categorizer.recordCorrection(user, tx('SQ *TARTINE BAKERY'), 'entertainment');
+    }
+    await categorizer.recordCorrection(user, tx('BLUE HERON FRAMING'), 'shopping');
+    const [suggested, ...others] = await categorizer.suggestRules(user);
+    expect(others).toEqual([]);
+    expect(suggested).toMatchObject({ name: 'Tartine Bakery', actions: { categoryId: 'entertainment' } });
+    await store.rules.create(user, newRuleSchema.parse(suggested));
+    expect(await categorizer.suggestRules(user)).toEqual([]);
   });
 
   it('learns a merchant from corrections, explains it, and suggests a rule after three', async () => {

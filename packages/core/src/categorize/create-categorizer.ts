@@ -13,7 +13,7 @@ import type {
   TransactionFilter,
 } from '../schemas/transaction.js';
 import { parseInput } from '../validation/parse-input.js';
-import { compileRule, type RuleSubject } from './compile-rule.js';
+import { type CompiledRule, compileRule, type RuleSubject } from './compile-rule.js';
 import { createUserLearner, type LearnedModelKind, type UserLearner } from './create-user-learner.js';
 import { prototypeIndex } from './embedding-prototypes.js';
 import { compileRules, evaluateRules, type RuleOutcome } from './evaluate-rules.js';
@@ -560,8 +560,12 @@ export function createCategorizer(options: CategorizerOptions): Categorizer {
     };
   }
 
-  async function coveredByRule(userId: string, name: string, categoryId: string): Promise<boolean> {
-    const compiled = compileRules(await store.rules.list(userId));
+  /** The user's rules compiled, read once per call that judges suggestions. */
+  async function compiledRules(userId: string): Promise<CompiledRule[]> {
+    return compileRules(await store.rules.list(userId));
+  }
+
+  function coveredByRule(compiled: CompiledRule[], name: string, categoryId: string): boolean {
     const outcome = evaluateRules(compiled, {
       description: name,
       merchantName: name,
@@ -640,13 +644,19 @@ export function createCategorizer(options: CategorizerOptions): Categorizer {
     });
     const outcomes: CorrectionOutcome[] = [];
     const announced = new Set<string>();
+    // Most corrections suggest nothing: the rules are read only for one that may.
+    let rules: Promise<CompiledRule[]> | null = null;
+    const rulesOnce = (): Promise<CompiledRule[]> => {
+      rules ??= compiledRules(userId);
+      return rules;
+    };
     for (const [i, { categoryId }] of corrections.entries()) {
       const memory = learner.merchantMemory(keys[i]!);
       const suggest =
         memory &&
         memory.streak.categoryId === categoryId &&
         memory.streak.length === suggestAfter &&
-        !(await coveredByRule(userId, memory.name, categoryId));
+        !coveredByRule(await rulesOnce(), memory.name, categoryId);
       const suggestedRule = suggest && memory ? suggestionFor(memory.name, categoryId) : null;
       // A batch may correct one merchant several times: one event for it.
       if (suggestedRule && memory && !announced.has(keys[i]!)) {
@@ -811,13 +821,13 @@ export function createCategorizer(options: CategorizerOptions): Categorizer {
     recordCorrections,
 
     async suggestRules(userId) {
-      const { learner } = await learnerOf(userId);
-      const snapshot = learner.snapshot();
+      const [{ learner }, compiled] = await Promise.all([learnerOf(userId), compiledRules(userId)]);
       const out: NewRule[] = [];
-      for (const [key, memory] of Object.entries(snapshot.merchants)) {
-        if (key.includes('|') || memory.streak.length < suggestAfter) continue;
-        if (await coveredByRule(userId, memory.name, memory.streak.categoryId)) continue;
-        out.push(suggestionFor(memory.name, memory.streak.categoryId));
+      // Read in place: a snapshot would encode every stored embedding to look at the merchants.
+      for (const [key, { name, streak }] of learner.merchantMemories()) {
+        if (key.includes('|') || streak.length < suggestAfter) continue;
+        if (coveredByRule(compiled, name, streak.categoryId)) continue;
+        out.push(suggestionFor(name, streak.categoryId));
       }
       return out;
     },

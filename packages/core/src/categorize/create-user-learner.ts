@@ -43,6 +43,8 @@ export interface UserLearner {
   /** What the user chose for this merchant before; the same sign of amount is preferred. */
   merchant(key: string, amount: number): MerchantGuess | null;
   merchantMemory(key: string): MerchantMemory | null;
+  /** Every merchant memory by key (sign-specific ones keyed `key|in` / `key|out`), live: do not change. */
+  merchantMemories(): IterableIterator<[string, MerchantMemory]>;
   /** The model's category, or null before it has seen two categories. */
   model(features: Uint32Array, vector: Float32Array | null, kind: LearnedModelKind): ModelGuess | null;
   /** True when the neighbour model holds embeddings (and so wants the query's). */
@@ -257,6 +259,7 @@ export function createUserLearner(
       return guess(merchants.get(`${key}|${signOf(amount)}`)) ?? guess(merchants.get(key));
     },
     merchantMemory: (key) => merchants.get(key) ?? null,
+    merchantMemories: () => merchants.entries(),
     get hasVectors() {
       return vectors > 0;
     },
