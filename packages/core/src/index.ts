@@ -65,4 +65,5 @@ export * from './store/posted-successor.js';
 export * from './store/transaction-matches-filter.js';
 export * from './sync/default-categorize.js';
 export * from './sync/sync-engine.js';
+export * from './validation/parse-input.js';
 export * from './validation/pattern-problem.js';

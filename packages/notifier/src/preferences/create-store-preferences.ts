@@ -1,10 +1,10 @@
 import {
   defaultUserNotificationPreferences,
-  FinkitError,
   mergeStoredPreferences,
   type NotificationPreferencesPatch,
   notificationPreferencesPatchSchema,
   notificationPreferencesSchema,
+  parseInput,
   resolveNotificationPreferences,
   type Store,
 } from '@finkit/core';
@@ -32,40 +32,18 @@ export function createStorePreferences(
   store: Pick<Store, 'notificationPreferences'>,
   options: StorePreferencesOptions = {},
 ): StorePreferences {
-  const checked = notificationPreferencesSchema.safeParse({
-    ...defaultUserNotificationPreferences,
-    ...options.defaults,
-  });
-  if (!checked.success) {
-    // A bad default would otherwise surface only when some user's notification is sent.
-    throw new FinkitError(
-      'VALIDATION',
-      `createStorePreferences: invalid defaults: ${checked.error.message}`,
-      {
-        details: {
-          issues: checked.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-        },
-      },
-    );
-  }
-  const base = checked.data;
+  // A bad default would otherwise surface only when some user's notification is sent.
+  const base = parseInput(
+    notificationPreferencesSchema,
+    { ...defaultUserNotificationPreferences, ...options.defaults },
+    'createStorePreferences defaults',
+  );
   return {
     get: async (userId) =>
       resolveNotificationPreferences(await store.notificationPreferences.get(userId), base),
     async update(userId, patch) {
-      const parsed = notificationPreferencesPatchSchema.safeParse(patch);
-      if (!parsed.success) {
-        const issues = parsed.error.issues.map((issue) => ({
-          path: issue.path.map(String).join('.'),
-          message: issue.message,
-        }));
-        throw new FinkitError(
-          'VALIDATION',
-          `Invalid notification preferences: ${issues[0]?.path}: ${issues[0]?.message}`,
-          { cause: parsed.error, details: { issues } },
-        );
-      }
-      const json = mergeStoredPreferences(await store.notificationPreferences.get(userId), parsed.data);
+      const parsed = parseInput(notificationPreferencesPatchSchema, patch, 'notification preferences');
+      const json = mergeStoredPreferences(await store.notificationPreferences.get(userId), parsed);
       await store.notificationPreferences.put(userId, json);
       return resolveNotificationPreferences(json, base);
     },
