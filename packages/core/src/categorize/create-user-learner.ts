@@ -101,12 +101,26 @@ export function createUserLearner(
   const neighbours = createNeighbourIndex({ maxExamples: options.maxNeighbours ?? 2000 });
   const sameModel = snapshot?.vectorModel === vectorModel && vectorModel !== null;
   let vectors = 0;
+  // Each vector's saved text: every save writes every example, and an example's vector never
+  // changes, so each is encoded once (those loaded keep the text they were loaded from).
+  const encoded = new WeakMap<Float32Array, string>();
+  const encodedOf = (vector: Float32Array): string => {
+    let text = encoded.get(vector);
+    if (text === undefined) {
+      text = encodeVector(vector);
+      encoded.set(vector, text);
+    }
+    return text;
+  };
   // Snapshots from before the neighbour model hold only the recent examples' features.
   const saved: NonNullable<LearnerSnapshot['neighbours']> =
     snapshot?.neighbours ?? snapshot?.recent.map((r) => ({ ...r, vector: null })) ?? [];
   for (const n of saved) {
     const vector = sameModel && n.vector ? decodeVector(n.vector) : null;
-    if (vector) vectors += 1;
+    if (vector) {
+      vectors += 1;
+      encoded.set(vector, n.vector!);
+    }
     const { description, amount } = n;
     const source = description !== undefined && amount !== undefined ? { description, amount } : undefined;
     const features = source
@@ -283,7 +297,7 @@ export function createUserLearner(
           ...(n.source
             ? { description: n.source.description, amount: n.source.amount }
             : { features: [...n.features] }),
-          vector: n.vector ? encodeVector(n.vector) : null,
+          vector: n.vector ? encodedOf(n.vector) : null,
           categoryId: n.categoryId,
         })),
       };
