@@ -10,17 +10,16 @@ import type { Database } from './database.js';
 import { assertKnownCategories, type PostgresContext, requireConnection } from './postgres-context.js';
 import { upsertAccounts } from './repositories/postgres-connections.js';
 import { assertDimensions, writeEmbeddings } from './repositories/postgres-transactions.js';
-import { type JsonTransactionRow, toTransactionFromJson, transactionRowsSql } from './transaction-rows.js';
+import {
+  type JsonTransactionRow,
+  toTransactionFromJson,
+  transactionColumns,
+  transactionRowsSql,
+} from './transaction-rows.js';
 
 // Rows per statement: large enough to amortize round trips, small enough to keep each parameter
 // modest.
 const chunkSize = 2000;
-
-const columns = sql.raw(`
-  id, user_id, connection_id, account_id, provider_transaction_id, pending_transaction_id, date,
-  authorized_date, amount, currency, description, merchant_name, pending, category_id,
-  category_confidence, category_explanation, provider_category, notes, tags, hidden, sources,
-  removed_at, created_at, updated_at`);
 
 /**
  * `Store.applySyncBatch` in one transaction. The connection row is locked first (`for update`), so
@@ -115,7 +114,7 @@ async function lockTouchedRows(
 async function insertTransactions(db: Kysely<Database>, rows: Transaction[]): Promise<void> {
   for (let i = 0; i < rows.length; i += chunkSize) {
     await sql`
-      insert into transactions (${columns})
+      insert into transactions (${transactionColumns})
       select * from ${transactionRowsSql(rows.slice(i, i + chunkSize))} as x
     `.execute(db);
   }
@@ -130,7 +129,7 @@ async function insertTransactions(db: Kysely<Database>, rows: Transaction[]): Pr
 async function updateTransactions(db: Kysely<Database>, rows: Transaction[]): Promise<void> {
   for (let i = 0; i < rows.length; i += chunkSize) {
     await sql`
-      insert into transactions (${columns})
+      insert into transactions (${transactionColumns})
       select * from ${transactionRowsSql(rows.slice(i, i + chunkSize))} as x
       on conflict (id) do update set
         account_id = excluded.account_id,

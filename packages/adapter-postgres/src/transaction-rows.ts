@@ -55,6 +55,13 @@ export function toTransactionFromJson(row: JsonTransactionRow): Transaction {
   });
 }
 
+/** Every `transactions` column, in the order `transactionRowsSql` yields them. */
+export const transactionColumns = sql.raw(`
+  id, user_id, connection_id, account_id, provider_transaction_id, pending_transaction_id, date,
+  authorized_date, amount, currency, description, merchant_name, pending, category_id,
+  category_confidence, category_explanation, provider_category, notes, tags, hidden, sources,
+  removed_at, created_at, updated_at`);
+
 /**
  * Rows as a relation `x` with the `transactions` columns, for bulk inserts and updates: one typed
  * array per column expanded by `unnest`. Measured against `json_to_recordset` over one JSON
@@ -95,11 +102,7 @@ export function transactionRowsSql(rows: readonly Transaction[]): RawBuilder<unk
       ${column((row) => row.removedAt?.toISOString() ?? null)}::timestamptz[],
       ${column((row) => row.createdAt.toISOString())}::timestamptz[],
       ${column((row) => row.updatedAt.toISOString())}::timestamptz[]
-    ) as x(
-      id, user_id, connection_id, account_id, provider_transaction_id, pending_transaction_id, date,
-      authorized_date, amount, currency, description, merchant_name, pending, category_id,
-      category_confidence, category_explanation, provider_category, notes, tags, hidden, sources,
-      removed_at, created_at, updated_at)
+    ) as x(${transactionColumns})
   )`;
 }
 
