@@ -100,7 +100,6 @@ export function createUserLearner(
   const vectorModel = options.vectorModel ?? null;
   const neighbours = createNeighbourIndex({ maxExamples: options.maxNeighbours ?? 2000 });
   const sameModel = snapshot?.vectorModel === vectorModel && vectorModel !== null;
-  let vectors = 0;
   // Each vector's saved text: every save writes every example, and an example's vector never
   // changes, so each is encoded once (those loaded keep the text they were loaded from).
   const encoded = new WeakMap<Float32Array, string>();
@@ -117,10 +116,7 @@ export function createUserLearner(
     snapshot?.neighbours ?? snapshot?.recent.map((r) => ({ ...r, vector: null })) ?? [];
   for (const n of saved) {
     const vector = sameModel && n.vector ? decodeVector(n.vector) : null;
-    if (vector) {
-      vectors += 1;
-      encoded.set(vector, n.vector!);
-    }
+    if (vector) encoded.set(vector, n.vector!);
     const { description, amount } = n;
     const source = description !== undefined && amount !== undefined ? { description, amount } : undefined;
     const features = source
@@ -254,7 +250,6 @@ export function createUserLearner(
     learn({ key, name, amount, description, features, vector, categoryId }) {
       corrections += 1;
       neighbours.add({ features, vector, categoryId, source: { description, amount } });
-      if (vector) vectors += 1;
       if (key.length > 0) {
         remember(key, name, categoryId);
         remember(`${key}|${signOf(amount)}`, name, categoryId);
@@ -275,7 +270,8 @@ export function createUserLearner(
     merchantMemory: (key) => merchants.get(key) ?? null,
     merchantMemories: () => merchants.entries(),
     get hasVectors() {
-      return vectors > 0;
+      // Asked once per categorize call; counted from the examples kept, as the oldest are dropped.
+      return neighbours.examples().some((example) => example.vector !== null);
     },
     model(features, vector, kind) {
       if (weights.size < 2) return null;

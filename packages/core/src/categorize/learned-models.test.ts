@@ -3,6 +3,7 @@ import { createMemoryStore } from '../memory/memory-store.js';
 import type { Embedder } from '../ports/embedder.js';
 import { type CategorizeSubject, createCategorizer } from './create-categorizer.js';
 import { createNeighbourIndex } from './create-neighbour-index.js';
+import { createUserLearner } from './create-user-learner.js';
 import { decodeVector, encodeVector } from './encode-vector.js';
 import { createMemoryLearnerStateStore } from './learner-state-store.js';
 import { normalizeMerchant } from './normalize-merchant.js';
@@ -85,6 +86,26 @@ describe('createNeighbourIndex', () => {
       index.add({ features: featuresOf(`X${i}`), vector: null, categoryId: 'shopping' });
     expect(index.size).toBeLessThanOrEqual(4);
     expect(index.examples().some((e) => e.categoryId === 'travel')).toBe(false);
+  });
+});
+
+describe('createUserLearner', () => {
+  it('holds no vectors once the examples that had them are dropped', () => {
+    const learner = createUserLearner(null, { vectorModel: 'test', maxNeighbours: 4 });
+    const learn = (description: string, vector: Float32Array | null) =>
+      learner.learn({
+        key: normalizeMerchant(description).key,
+        name: description,
+        amount: -1_000,
+        description,
+        features: featuresOf(description),
+        vector,
+        categoryId: 'shopping',
+      });
+    learn('WITH VECTOR', Float32Array.of(1, 0));
+    expect(learner.hasVectors).toBe(true);
+    for (let i = 0; i < 4; i++) learn(`NO VECTOR ${i}`, null);
+    expect(learner.hasVectors).toBe(false);
   });
 });
 
