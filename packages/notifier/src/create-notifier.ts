@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   type Clock,
   type Delivery,
@@ -443,7 +444,10 @@ export function createNotifier(options: NotifierOptions): NotifierService {
           { date, items: jobs.map((j) => j.message.notification) },
           { locale: recipient.locale },
         );
-        const dedupeKey = `digest:${date}`;
+        // The items name it too: a second digest the same day (the digest time changed, or two
+        // processes each took part of the rows) is another message, not a repeat a receiver drops.
+        const items = jobs.flatMap((j) => j.keys).sort();
+        const dedupeKey = `digest:${date}:${createHash('sha256').update(items.join('\u0000')).digest('hex').slice(0, 16)}`;
         messages += await dispatch(
           {
             channel: first.channel,

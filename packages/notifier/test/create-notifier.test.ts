@@ -74,6 +74,30 @@ function notifierOn(
 }
 
 describe('createNotifier', () => {
+  it('sends a second digest on the same day under its own key, so a receiver that drops repeats keeps it', async () => {
+    const receiver = await startReceiver();
+    const store = createMemoryStore();
+    const clock = manualClock(Date.UTC(2024, 6, 1, 6, 0)); // 06:00 UTC
+    const preferences = createMemoryPreferences({ channels: { '*': ['webhook'] } });
+    preferences.set('u1', { digest: { types: ['transaction.large'], at: '08:00' } });
+    const notifier = notifierOn(store, receiver.url, { clock, preferences });
+    await notifier.send(note('large-1', { type: 'transaction.large' }));
+    clock.set(new Date(Date.UTC(2024, 6, 1, 8, 0)));
+    expect(await notifier.flushHeld()).toBe(1);
+    await notifier.idle();
+    // The user moves the digest to the evening; a new item waits for it, the same day.
+    preferences.set('u1', { digest: { types: ['transaction.large'], at: '20:00' } });
+    await notifier.send(note('large-2', { type: 'transaction.large' }));
+    clock.set(new Date(Date.UTC(2024, 6, 1, 20, 0)));
+    expect(await notifier.flushHeld()).toBe(1);
+    await notifier.idle();
+    const digests = [...receiver.processed.values()] as { type: string; data: { items: string[] } }[];
+    expect(digests.map((d) => [d.type, d.data.items])).toEqual([
+      ['digest.daily', ['large-1']],
+      ['digest.daily', ['large-2']],
+    ]);
+  });
+
   it('delivers once per dedupe key: in-app stored and published, webhook sent once', async () => {
     const receiver = await startReceiver();
     const store = createMemoryStore();
