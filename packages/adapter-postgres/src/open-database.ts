@@ -62,7 +62,15 @@ export async function openDatabase(input: DatabaseInput): Promise<OpenedDatabase
     }
     shared.users += 1;
     const entry = shared;
-    const db = await entry.db;
+    let db: Kysely<Database>;
+    try {
+      db = await entry.db;
+    } catch (error) {
+      // A failed open is not remembered: the next opener tries again.
+      entry.users -= 1;
+      if (sharedPGlitePools.get(input) === entry) sharedPGlitePools.delete(input);
+      throw error;
+    }
     let released = false;
     return {
       db,
