@@ -154,12 +154,17 @@ export async function startExampleServer(config: ExampleServerConfig): Promise<E
     });
     closers.push(() => finkit.close());
     await finkit.start();
-    closers.push(await startNotifications(finkit, store, config));
+    const notifications = await startNotifications(finkit, store, config);
+    closers.push(notifications.close);
 
     const websocket = createFinkitWebSocket(finkit, { upgradeWebSocket });
     closers.push(async () => websocket.close());
     const authenticate = bearerJwtAuthenticate({ secret: state.jwtSecret });
-    const api = createFinkitApp(finkit, { authenticate, websocket });
+    const api = createFinkitApp(finkit, {
+      authenticate,
+      websocket,
+      webPush: { publicKey: notifications.vapidPublicKey },
+    });
     const demoToken = await sign({ sub: DEMO_USER }, state.jwtSecret, 'HS256');
     const app = new Hono();
     app.route('/', await createDashboardRoutes({ demoToken, demo: sandbox !== null }));

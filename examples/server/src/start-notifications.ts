@@ -47,17 +47,19 @@ async function vapidKeys(dataDir: string): Promise<VapidKeys> {
  * Budget alerts, goal milestones and re-login requests reach the demo user in the app (over the
  * WebSocket), by web push to the browsers subscribed through `POST /notifications/push-subscriptions`
  * and, when configured, by email and signed webhook. Preferences and push subscriptions live in the
- * store, so what users set through `/notifications/*` survives restarts. Returns the closer.
+ * store, so what users set through `/notifications/*` survives restarts. Returns the closer and the
+ * VAPID public key browsers subscribe with.
  */
 export async function startNotifications(
   finkit: Finkit,
   store: Store,
   config: ExampleServerConfig,
-): Promise<() => Promise<void>> {
+): Promise<{ close: () => Promise<void>; vapidPublicKey: string }> {
+  const vapid = await vapidKeys(config.dataDir);
   const channels: Partial<Record<'email' | 'webhook' | 'push', DeliveryChannel>> = {
     push: createWebPushChannel({
       subscriptions: createStorePushSubscriptions(store),
-      vapid: { subject: 'mailto:alerts@finkit.local', ...(await vapidKeys(config.dataDir)) },
+      vapid: { subject: 'mailto:alerts@finkit.local', ...vapid },
     }),
   };
   if (config.smtp)
@@ -70,8 +72,11 @@ export async function startNotifications(
   }
   const notifier = createNotifier({ store, events: finkit.context.events, channels, preferences });
   const wiring = wireNotifier(finkit, notifier, { preferences });
-  return async () => {
-    wiring.stop();
-    await notifier.close();
+  return {
+    vapidPublicKey: vapid.publicKey,
+    async close() {
+      wiring.stop();
+      await notifier.close();
+    },
   };
 }

@@ -37,6 +37,12 @@ export interface FinkitAppOptions {
   };
   /** Serves `GET /ws` when given; see `createFinkitWebSocket`. */
   websocket?: FinkitWebSocket;
+  /**
+   * The VAPID public key (base64url) of your web push channel, served at
+   * `GET /notifications/push-subscriptions/public-key` so browsers can subscribe
+   * (`applicationServerKey`). Without it that route answers 501.
+   */
+  webPush?: { publicKey: string };
   /** The API's title and version in the OpenAPI document. */
   info?: { title?: string; version?: string };
 }
@@ -109,7 +115,7 @@ export function createFinkitApp(finkit: Finkit, options: FinkitAppOptions): Open
   registerGoalRoutes(app, finkit);
   registerRuleRoutes(app, finkit);
   registerCategoryRoutes(app, finkit);
-  registerNotificationRoutes(app, finkit);
+  registerNotificationRoutes(app, finkit, options.webPush ?? null);
   registerWebhookRoutes(app, finkit);
   if (options.websocket) app.get('/ws', options.websocket.handler);
 

@@ -33,6 +33,22 @@ async function addNotifications(h: Harness, count: number): Promise<string[]> {
 }
 
 describe('notifications REST', () => {
+  it('hands browsers the configured VAPID public key, and says 501 when web push is not set up', async () => {
+    const publicKey =
+      'BEl62iUYgUivxIkv69yViEuiBIa-Ib9-SkvMeAtA3LFgDzkrxZJjSgSnfckjBJuBkr3qBUYIHBQFLXYp5Nksh8U';
+    const configured = await createHarness({ app: { webPush: { publicKey } } });
+    const answer = await configured.call('GET', '/notifications/push-subscriptions/public-key');
+    expect(answer.status).toBe(200);
+    expect(await answer.json()).toEqual({ publicKey });
+    expect(
+      (await configured.call('GET', '/notifications/push-subscriptions/public-key', undefined, null)).status,
+    ).toBe(401);
+    const plain = await createHarness();
+    const missing = await plain.call('GET', '/notifications/push-subscriptions/public-key');
+    expect(missing.status).toBe(501);
+    expect(((await missing.json()) as { error: { code: string } }).error.code).toBe('CAPABILITY_UNAVAILABLE');
+  });
+
   it('lists only the acting user’s notifications, newest first, with unreadOnly and limit', async () => {
     const h = await createHarness();
     const extra = await addNotifications(h, 3);
@@ -103,6 +119,7 @@ describe('notifications REST', () => {
       'delete /notifications/push-subscriptions',
       'get /notifications',
       'get /notifications/preferences',
+      'get /notifications/push-subscriptions/public-key',
       'post /notifications/push-subscriptions',
       'post /notifications/{id}/read',
       'put /notifications/preferences',

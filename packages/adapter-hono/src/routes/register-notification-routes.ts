@@ -1,5 +1,6 @@
 import {
   type Finkit,
+  FinkitError,
   NOTIFICATIONS_MAX_LIMIT,
   notificationPreferencesPatchSchema,
   notificationPreferencesSchema,
@@ -9,6 +10,7 @@ import {
 import { createRoute, z } from '@hono/zod-openapi';
 import {
   errorResponses,
+  errorSchema,
   idParams,
   itemsOf,
   jsonBody,
@@ -53,7 +55,35 @@ const endpointBody = z.object({ endpoint: endpointField }).strict();
  * browser push subscriptions under `/notifications/push-subscriptions` and the user's preferences
  * at `/notifications/preferences`.
  */
-export function registerNotificationRoutes(app: FinkitApp, finkit: Finkit): void {
+export function registerNotificationRoutes(
+  app: FinkitApp,
+  finkit: Finkit,
+  webPush: { publicKey: string } | null,
+): void {
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/notifications/push-subscriptions/public-key',
+      tags,
+      security,
+      summary: 'The VAPID public key a browser subscribes with (501 when web push is not configured)',
+      responses: {
+        200: jsonResponse(z.object({ publicKey: z.string() }), 'The applicationServerKey, base64url'),
+        ...errorResponses,
+        501: jsonResponse(errorSchema, 'Web push is not configured (CAPABILITY_UNAVAILABLE)'),
+      },
+    }),
+    async (c) => {
+      if (webPush === null) {
+        throw new FinkitError(
+          'CAPABILITY_UNAVAILABLE',
+          'Web push is not configured: pass webPush.publicKey to createFinkitApp',
+        );
+      }
+      return c.json({ publicKey: webPush.publicKey }, 200);
+    },
+  );
+
   app.openapi(
     createRoute({
       method: 'get',
