@@ -1,8 +1,16 @@
-import { type Budget, type BudgetPeriod, type BudgetRepository, notFound } from '@finkit/core';
-import type { Selectable } from 'kysely';
+import {
+  type Budget,
+  type BudgetPeriod,
+  type BudgetRepository,
+  type CategoryKind,
+  notFound,
+} from '@finkit/core';
+import { type Selectable, sql } from 'kysely';
+import { aggregateOrderSql, aggregateSql, toAggregateRow } from '../aggregate-sql.js';
 import type { BudgetsTable } from '../database.js';
 import type { PostgresContext } from '../postgres-context.js';
 import { toIsoDate, toNullableIsoDate, toSafeNumber } from '../sql-values.js';
+import { categoryList } from './postgres-categories.js';
 
 function toBudget(row: Selectable<BudgetsTable>): Budget {
   return {
@@ -25,6 +33,9 @@ function toBudget(row: Selectable<BudgetsTable>): Budget {
     updatedAt: row.updated_at,
   };
 }
+
+type SnapshotCategory = [string, string, string, string | null, number | string, number | string];
+type SnapshotAggregate = [string, string | null, boolean | null, string, string, string, string];
 
 export function createPostgresBudgets(context: PostgresContext): BudgetRepository {
   const { db, clock, newId } = context;
@@ -109,6 +120,48 @@ export function createPostgresBudgets(context: PostgresContext): BudgetRepositor
         .where('user_id', '=', userId)
         .executeTakeFirst();
       if (result.numDeletedRows === 0n) throw notFound('Budget', id);
+    },
+    async snapshot(userId, budgetId, spending) {
+      // One statement: the budget row, the user's categories and the aggregate travel together.
+      // Categories' times leave as epoch milliseconds and sums as text, which JSON keeps exact.
+      const aggregate =
+        spending === undefined
+          ? sql`'[]'::json`
+          : sql`(
+              select coalesce(json_agg(
+                json_build_array(a.key, a.date, a.pending, a.currency, a.inflow::text, a.outflow::text, a.count::text)
+                order by ${aggregateOrderSql}), '[]'::json)
+              from (${aggregateSql(userId, spending)}) as a)`;
+      const result = await sql<
+        Selectable<BudgetsTable> & { own_categories: SnapshotCategory[]; spending: SnapshotAggregate[] }
+      >`
+        select b.*,
+          (select coalesce(json_agg(json_build_array(c.id, c.name, c.kind, c.parent_id,
+              floor(extract(epoch from c.created_at) * 1000), floor(extract(epoch from c.updated_at) * 1000))), '[]'::json)
+            from categories as c where c.user_id = b.user_id) as own_categories,
+          ${aggregate} as spending
+        from budgets as b
+        where b.id = ${budgetId} and b.user_id = ${userId}
+      `.execute(db);
+      const [row] = result.rows;
+      if (row === undefined) return null;
+      return {
+        budget: toBudget(row),
+        categories: categoryList(
+          row.own_categories.map(([id, name, kind, parentId, createdAt, updatedAt]) => ({
+            id,
+            userId,
+            name,
+            kind: kind as CategoryKind,
+            parentId,
+            createdAt: new Date(Number(createdAt)),
+            updatedAt: new Date(Number(updatedAt)),
+          })),
+        ),
+        spending: row.spending.map(([key, date, pending, currency, inflow, outflow, count]) =>
+          toAggregateRow({ key, date, pending, currency, inflow, outflow, count }),
+        ),
+      };
     },
     async recordThresholdCrossing(userId, budgetId, periodStart, threshold) {
       return db.transaction().execute(async (trx) => {

@@ -36,6 +36,13 @@ function toCategory(row: Selectable<CategoriesTable>): Category {
   };
 }
 
+/** `categories.list`'s answer from the user's own categories: the defaults, then those by name. */
+export function categoryList(own: Category[]): Category[] {
+  // Sorted like the reference store (locale order), which a SQL collation would not match exactly.
+  own.sort((a, b) => a.name.localeCompare(b.name));
+  return [...defaultRows.map((row) => ({ ...row })), ...own];
+}
+
 function assertNotDefault(id: string): void {
   if (isDefaultCategoryId(id)) {
     throw new FinkitError('VALIDATION', `Default category ${id} cannot be changed`, { details: { id } });
@@ -71,9 +78,7 @@ export function createPostgresCategories(context: PostgresContext): CategoryRepo
   return {
     async list(userId) {
       const rows = await db.selectFrom('categories').selectAll().where('user_id', '=', userId).execute();
-      // Sorted like the reference store (locale order), which a SQL collation would not match exactly.
-      const own = rows.map(toCategory).sort((a, b) => a.name.localeCompare(b.name));
-      return [...defaultRows.map((row) => ({ ...row })), ...own];
+      return categoryList(rows.map(toCategory));
     },
     async get(userId, id) {
       const fallback = defaultRows.find((row) => row.id === id);

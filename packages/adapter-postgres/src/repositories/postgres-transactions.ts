@@ -1,6 +1,4 @@
 import {
-  type AggregateGroup,
-  type AggregateRow,
   applyTransactionEdit,
   assertPageLimit,
   decodeKeysetCursor,
@@ -10,21 +8,13 @@ import {
   notFound,
   postedSuccessor,
   type Transaction,
-  type TransactionFilter,
   type TransactionRepository,
 } from '@finkit/core';
-import { type Kysely, type RawBuilder, sql } from 'kysely';
-import type { Database } from '../database.js';
+import { sql } from 'kysely';
+import { type AggregateSqlRow, aggregateOrderSql, aggregateSql, toAggregateRow } from '../aggregate-sql.js';
 import { assertKnownCategories, type PostgresContext } from '../postgres-context.js';
-import { toFloat4ArrayBinary, toSafeNumber } from '../sql-values.js';
+import { toFloat4ArrayBinary } from '../sql-values.js';
 import { toTransaction, transactionFilterSql } from '../transaction-rows.js';
-
-const groupKeys: Record<Exclude<AggregateGroup, 'categoryDay'>, RawBuilder<string>> = {
-  category: sql`t.category_id`,
-  month: sql`to_char(t.date, 'YYYY-MM')`,
-  merchant: sql`coalesce(t.merchant_name, t.description)`,
-  none: sql`'all'`,
-};
 
 export function createPostgresTransactions(context: PostgresContext): TransactionRepository {
   const { db, clock } = context;
@@ -157,31 +147,10 @@ export function createPostgresTransactions(context: PostgresContext): Transactio
       });
     },
     async aggregate(userId, query) {
-      if (query.groupBy === 'categoryDay') return aggregateByCategoryDay(db, userId, query.filter);
-      const key = groupKeys[query.groupBy];
-      const result = await sql<{
-        key: string;
-        currency: string;
-        inflow: string | number;
-        outflow: string | number;
-        count: string | number;
-      }>`
-        select ${key} as key, t.currency,
-          coalesce(sum(t.amount) filter (where t.amount > 0), 0)::bigint as inflow,
-          coalesce(sum(t.amount) filter (where t.amount < 0), 0)::bigint as outflow,
-          count(*)::bigint as count
-        from transactions as t
-        where ${transactionFilterSql(userId, query.filter)}
-        group by 1, 2
-        order by ${key} collate "C", t.currency collate "C"
+      const result = await sql<AggregateSqlRow>`
+        select * from (${aggregateSql(userId, query)}) as a order by ${aggregateOrderSql}
       `.execute(db);
-      return result.rows.map((row) => ({
-        key: row.key,
-        currency: row.currency,
-        inflow: toSafeNumber(row.inflow),
-        outflow: toSafeNumber(row.outflow),
-        count: toSafeNumber(row.count),
-      }));
+      return result.rows.map(toAggregateRow);
     },
     async setEmbeddings(userId, rows) {
       if (rows.length === 0) return;
@@ -208,45 +177,6 @@ export function createPostgresTransactions(context: PostgresContext): Transactio
       });
     },
   };
-}
-
-/**
- * One row per category, date, pending flag and currency. The date leaves as text (`to_char`), since
- * the driver would turn a `date` into a local-midnight `Date`; grouping on the column itself keeps
- * the formatting to one call per output row.
- */
-async function aggregateByCategoryDay(
-  db: Kysely<Database>,
-  userId: string,
-  filter: TransactionFilter | undefined,
-): Promise<AggregateRow[]> {
-  const result = await sql<{
-    key: string;
-    date: string;
-    pending: boolean;
-    currency: string;
-    inflow: string | number;
-    outflow: string | number;
-    count: string | number;
-  }>`
-    select t.category_id as key, to_char(t.date, 'YYYY-MM-DD') as date, t.pending, t.currency,
-      coalesce(sum(t.amount) filter (where t.amount > 0), 0)::bigint as inflow,
-      coalesce(sum(t.amount) filter (where t.amount < 0), 0)::bigint as outflow,
-      count(*)::bigint as count
-    from transactions as t
-    where ${transactionFilterSql(userId, filter)}
-    group by t.category_id, t.date, t.pending, t.currency
-    order by t.category_id collate "C", t.date, t.pending, t.currency collate "C"
-  `.execute(db);
-  return result.rows.map((row) => ({
-    key: row.key,
-    date: row.date,
-    pending: row.pending,
-    currency: row.currency,
-    inflow: toSafeNumber(row.inflow),
-    outflow: toSafeNumber(row.outflow),
-    count: toSafeNumber(row.count),
-  }));
 }
 
 /** @throws VALIDATION when the column has a fixed dimension and the vector does not fit it. */

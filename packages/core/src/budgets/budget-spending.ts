@@ -1,7 +1,8 @@
 import { FinkitError } from '../errors/finkit-error.js';
-import type { AggregateRow, Store } from '../ports/store.js';
+import type { AggregateQuery, AggregateRow, Store } from '../ports/store.js';
 import type { Budget } from '../schemas/budget.js';
 import type { Category } from '../schemas/category.js';
+import type { TransactionFilter } from '../schemas/transaction.js';
 import type { BudgetPeriodRange } from './budget-period.js';
 import { addDays } from './calendar-date.js';
 
@@ -27,17 +28,25 @@ export interface SpendingRequest {
 }
 
 /**
- * What the requested budgets spent in each of their periods, from ONE `categoryDay` aggregate over
- * the union of the periods, narrowed to the categories the budgets count; the periods are then
- * summed here. Fifty budgets with rollover chains cost one query, not one per distinct period.
- * `categories` are the user's (for subcategories and kinds). Answers `[request][period]`.
+ * How to read the spending of some budgets' periods: ONE aggregate over the union of the periods,
+ * narrowed to the categories the budgets count (null when nothing can be counted). Fifty budgets
+ * with rollover chains cost one query, not one per distinct period.
  */
-export async function readBudgetSpending(
-  store: Store,
-  userId: string,
+export interface SpendingPlan {
+  query: AggregateQuery | null;
+  requests: readonly SpendingRequest[];
+  /** Per request, the categories it counts. */
+  counted: ReadonlySet<string>[];
+}
+
+/**
+ * Plans the spending read of `requests`. `categories` are the user's (for subcategories and
+ * kinds). The query is canonical (sorted category ids), so two plans can be compared for equality.
+ */
+export function planBudgetSpending(
   categories: readonly Category[],
   requests: readonly SpendingRequest[],
-): Promise<PeriodSpending[][]> {
+): SpendingPlan {
   const counted = requests.map(({ budget }) => budgetCategoryIds(budget, categories));
   const categoryIds = new Set(counted.flatMap((ids) => [...ids]));
   let from: string | null = null;
@@ -49,38 +58,50 @@ export async function readBudgetSpending(
     }
   }
   // No category counted (only income kinds named) or no period: nothing to read.
-  if (from === null || end === null || categoryIds.size === 0) {
-    return requests.map(({ periods }) => periods.map(() => ({ spent: 0, ignored: [] })));
-  }
-  const start = from;
-  const filter = {
-    from: start,
+  if (from === null || end === null || categoryIds.size === 0) return { query: null, requests, counted };
+  const filter: TransactionFilter = {
+    from,
     // The store's `to` is inclusive; a period's end is the next period's first day.
     to: addDays(end, -1),
-    categoryIds: [...categoryIds],
+    categoryIds: [...categoryIds].sort(),
   };
   const single = singlePeriod(requests);
-  const rows =
+  // One period and one pending setting (a budget's progress without rollover): per-category sums
+  // answer it with fewer rows to group and send.
+  const query: AggregateQuery =
     single === null
-      ? await store.transactions.aggregate(userId, { groupBy: 'categoryDay', filter })
-      : // One period and one pending setting (a budget's progress without rollover): per-category
-        // sums answer it with fewer rows to group and send; they count as dated on its first day.
-        (
-          await store.transactions.aggregate(userId, {
-            groupBy: 'category',
-            filter: single.includePending ? filter : { ...filter, pending: false },
-          })
-        ).map((row) => ({ ...row, date: start, pending: false }));
+      ? { groupBy: 'categoryDay', filter }
+      : { groupBy: 'category', filter: single.includePending ? filter : { ...filter, pending: false } };
+  return { query, requests, counted };
+}
+
+/** What each request spent in each of its periods, from the rows of `plan.query`: `[request][period]`. */
+export function sumBudgetSpending(plan: SpendingPlan, rows: readonly AggregateRow[]): PeriodSpending[][] {
+  const { query, requests, counted } = plan;
   const byCategory = new Map<string, AggregateRow[]>();
   for (const row of rows) {
-    if (row.date === undefined) {
+    // Per-category sums (one period) count as dated on its first day.
+    const dated = query?.groupBy === 'category' ? { ...row, date: query.filter!.from!, pending: false } : row;
+    if (dated.date === undefined) {
       throw new FinkitError('INTERNAL', 'The store answered a categoryDay aggregate without dates');
     }
-    const list = byCategory.get(row.key);
-    if (list === undefined) byCategory.set(row.key, [row]);
-    else list.push(row);
+    const list = byCategory.get(dated.key);
+    if (list === undefined) byCategory.set(dated.key, [dated]);
+    else list.push(dated);
   }
   return requests.map((request, index) => sumPeriods(request, counted[index]!, byCategory));
+}
+
+/** What the requested budgets spent in each of their periods, read with one aggregate. */
+export async function readBudgetSpending(
+  store: Store,
+  userId: string,
+  categories: readonly Category[],
+  requests: readonly SpendingRequest[],
+): Promise<PeriodSpending[][]> {
+  const plan = planBudgetSpending(categories, requests);
+  const rows = plan.query === null ? [] : await store.transactions.aggregate(userId, plan.query);
+  return sumBudgetSpending(plan, rows);
 }
 
 /** The one period every request reads, when they all read the same one with the same pending rule. */

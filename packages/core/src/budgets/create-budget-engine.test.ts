@@ -569,3 +569,119 @@ describe('one aggregate query per call', () => {
     expect(queries, 'suggestions').toEqual(['categoryDay']);
   });
 });
+
+describe('one round trip per progress read, with a store that snapshots', () => {
+  /** The setup's store with snapshot and aggregate reads recorded in order. */
+  async function recordingSetup(now: string) {
+    const context = await setup(now);
+    const reads: string[] = [];
+    const { budgets, transactions } = context.store;
+    const snapshot = budgets.snapshot!.bind(budgets);
+    const aggregate = transactions.aggregate.bind(transactions);
+    let insideSnapshot = false;
+    budgets.snapshot = (user, id, query) => {
+      reads.push(`snapshot:${query?.groupBy ?? 'none'}`);
+      // The memory store's snapshot calls aggregate synchronously: that call is part of this read.
+      insideSnapshot = true;
+      try {
+        return snapshot(user, id, query);
+      } finally {
+        insideSnapshot = false;
+      }
+    };
+    transactions.aggregate = (user, query) => {
+      if (!insideSnapshot) reads.push(`aggregate:${query.groupBy}`);
+      return aggregate(user, query);
+    };
+    const takeReads = () => reads.splice(0);
+    return { ...context, takeReads };
+  }
+
+  it('a repeated read is one snapshot; a changed budget, category tree or period reads again, correctly', async () => {
+    const { engine, store, clock, sync, budget, takeReads } = await recordingSetup('2024-03-16T12:00:00Z');
+    await sync([
+      tx('2024-03-02', -1_000),
+      tx('2024-03-05', -2_500, { pending: true }),
+      tx('2024-02-20', -700),
+    ]);
+    const food = await budget({ categoryIds: ['food_and_dining'] });
+    // An engine that has never read this budget answers every step afresh, for comparison.
+    const fresh = () =>
+      createBudgetEngine({ store, events: createMemoryEventBus(), clock }).progress(userId, food.id);
+
+    const first = await engine.progress(userId, food.id);
+    expect(first.spent).toBe(3_500);
+    expect(takeReads(), 'first read').toEqual(['snapshot:none', 'aggregate:category']);
+    expect(await engine.progress(userId, food.id)).toEqual(first);
+    expect(takeReads(), 'second read').toEqual(['snapshot:category']);
+
+    await sync([tx('2024-03-10', -400)]);
+    const withNewRow = await engine.progress(userId, food.id);
+    expect(withNewRow.spent, 'new rows are in the snapshot').toBe(3_900);
+    expect(takeReads()).toEqual(['snapshot:category']);
+
+    const snacks = await store.categories.create(userId, {
+      name: 'Snacks',
+      kind: 'expense',
+      parentId: 'food_and_dining',
+    });
+    await sync([tx('2024-03-11', -50, { categoryId: snacks.id })]);
+    const withChild = await engine.progress(userId, food.id);
+    expect(withChild.spent, 'a new subcategory counts at once').toBe(3_950);
+    expect(takeReads(), 'the category tree changed').toEqual(['snapshot:category', 'aggregate:category']);
+
+    await store.budgets.update(userId, food.id, { includePending: false });
+    const posted = await engine.progress(userId, food.id);
+    expect(posted.spent, 'pending left out once configured').toBe(1_450);
+    expect(takeReads()).toEqual(['snapshot:category', 'aggregate:category']);
+    takeReads();
+    expect(posted).toEqual(await fresh());
+    takeReads();
+
+    clock.at = new Date('2024-04-02T12:00:00Z');
+    await sync([tx('2024-04-01', -800)]);
+    const april = await engine.progress(userId, food.id);
+    expect(april.period.start).toBe('2024-04-01');
+    expect(april.spent, 'the new period').toBe(800);
+    expect(takeReads()).toEqual(['snapshot:category', 'aggregate:category']);
+    takeReads();
+    expect(april).toEqual(await fresh());
+
+    await store.budgets.delete(userId, food.id);
+    await expect(engine.progress(userId, food.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('history reads are remembered apart from progress reads', async () => {
+    const { engine, sync, budget, takeReads } = await recordingSetup('2024-03-16T12:00:00Z');
+    await sync([tx('2024-01-02', -1_000), tx('2024-02-05', -2_500), tx('2024-03-01', -300)]);
+    const food = await budget({ categoryIds: ['food_and_dining'], rollover: true });
+    const past = await engine.history(userId, food.id);
+    expect(past.map((period) => period.spent)).toEqual([1_000, 2_500]);
+    await engine.progress(userId, food.id);
+    takeReads();
+    expect(await engine.history(userId, food.id)).toEqual(past);
+    await engine.progress(userId, food.id);
+    expect(takeReads(), 'each kind reuses its own query').toEqual([
+      'snapshot:categoryDay',
+      'snapshot:categoryDay',
+    ]);
+  });
+
+  it('a store without snapshot answers the same through get, categories and aggregate', async () => {
+    const { engine, store, clock, sync, budget } = await recordingSetup('2024-03-16T12:00:00Z');
+    await sync([tx('2024-03-02', -1_000), tx('2024-02-10', -4_000)]);
+    const food = await budget({ categoryIds: ['food_and_dining'], rollover: true });
+    const expected = await engine.progress(userId, food.id);
+    const history = await engine.history(userId, food.id);
+    const { snapshot: _, ...withoutSnapshot } = store.budgets;
+    const plain = createBudgetEngine({
+      store: { ...store, budgets: withoutSnapshot },
+      events: createMemoryEventBus(),
+      clock,
+    });
+    expect(await plain.progress(userId, food.id)).toEqual(expected);
+    expect(await plain.history(userId, food.id)).toEqual(history);
+    expect(expected.rolledOver, 'January unspent, February less 4,000').toBe(40_000 + (40_000 - 4_000));
+    await expect(plain.progress(userId, 'missing')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+});

@@ -1,9 +1,10 @@
 import { FinkitError, notFound } from '../errors/finkit-error.js';
 import type { Clock } from '../ports/clock.js';
 import type { EventBus } from '../ports/event-bus.js';
-import type { Store } from '../ports/store.js';
+import type { AggregateQuery, Store } from '../ports/store.js';
 import type { Budget } from '../schemas/budget.js';
 import type { FinkitEvent } from '../schemas/event.js';
+import { isDeepEqual } from '../store/is-deep-equal.js';
 import {
   type BudgetPeriodRange,
   budgetPeriodContaining,
@@ -16,7 +17,12 @@ import {
   computeBudgetProgress,
   crossedThresholds,
 } from './budget-progress.js';
-import { type PeriodSpending, readBudgetSpending } from './budget-spending.js';
+import {
+  type PeriodSpending,
+  planBudgetSpending,
+  readBudgetSpending,
+  sumBudgetSpending,
+} from './budget-spending.js';
 import { type BudgetSuggestion, type BudgetSuggestionOptions, suggestBudgets } from './suggest-budgets.js';
 import { zonedDate } from './zoned-date.js';
 
@@ -110,14 +116,53 @@ function summarize(
 }
 
 export function createBudgetEngine({ store, events, clock }: BudgetEngineDeps): BudgetEngine {
-  /** The budget and the user's categories, read side by side. */
-  async function budgetWithCategories(userId: string, budgetId: string) {
-    const [budget, categories] = await Promise.all([
-      store.budgets.get(userId, budgetId),
-      store.categories.list(userId),
-    ]);
-    if (budget === null) throw notFound('Budget', budgetId);
-    return { budget, categories };
+  // Per read kind and budget, the spending query the last read needed. A store that can snapshot is
+  // asked for it together with the budget and categories, one round trip instead of three; the
+  // rows are used only when the fresh budget and categories call for that same query.
+  const lastQueries = new Map<string, AggregateQuery | null>();
+
+  /**
+   * A budget, the periods `choose` picks for it and their spending. @throws NOT_FOUND, and
+   * whatever `choose` throws.
+   */
+  async function readBudget<T extends { periods: readonly BudgetPeriodRange[] }>(
+    kind: 'progress' | 'history',
+    userId: string,
+    budgetId: string,
+    choose: (budget: Budget) => T,
+  ): Promise<{ budget: Budget; chosen: T; spending: PeriodSpending[] }> {
+    const snapshot = store.budgets.snapshot?.bind(store.budgets);
+    if (snapshot === undefined) {
+      const [budget, categories] = await Promise.all([
+        store.budgets.get(userId, budgetId),
+        store.categories.list(userId),
+      ]);
+      if (budget === null) throw notFound('Budget', budgetId);
+      const chosen = choose(budget);
+      const [spending] = await readBudgetSpending(store, userId, categories, [
+        { budget, periods: chosen.periods },
+      ]);
+      return { budget, chosen, spending: spending! };
+    }
+    const key = `${kind}\u0000${userId}\u0000${budgetId}`;
+    const guess = lastQueries.get(key) ?? undefined;
+    const found = await snapshot(userId, budgetId, guess);
+    if (found === null) {
+      lastQueries.delete(key);
+      throw notFound('Budget', budgetId);
+    }
+    const { budget, categories } = found;
+    const chosen = choose(budget);
+    const plan = planBudgetSpending(categories, [{ budget, periods: chosen.periods }]);
+    const rows =
+      plan.query === null
+        ? []
+        : guess !== undefined && isDeepEqual(plan.query, guess)
+          ? found.spending
+          : await store.transactions.aggregate(userId, plan.query);
+    if (lastQueries.size >= 10_000) lastQueries.clear();
+    lastQueries.set(key, plan.query);
+    return { budget, chosen, spending: sumBudgetSpending(plan, rows)[0]! };
   }
 
   /** Today's period, or null when the budget is not running today. */
@@ -178,26 +223,35 @@ export function createBudgetEngine({ store, events, clock }: BudgetEngineDeps): 
 
   return {
     async progress(userId, budgetId, options = {}) {
-      const { budget, categories } = await budgetWithCategories(userId, budgetId);
-      const span = spanOf(budget);
-      const today = zonedDate(clock.now(), budget.timezone);
-      let period: BudgetPeriodRange;
-      if (options.date !== undefined) {
-        period = budgetPeriodContaining(budget, options.date);
-        if (period.start < span.first.start || (span.last !== null && period.start > span.last.start)) {
-          throw new FinkitError('VALIDATION', `Budget ${budgetId} has no period containing ${options.date}`, {
-            details: { issues: [{ path: 'date', message: 'Outside the budget' }], date: options.date },
-          });
+      const { budget, chosen, spending } = await readBudget('progress', userId, budgetId, (budget) => {
+        const span = spanOf(budget);
+        const today = zonedDate(clock.now(), budget.timezone);
+        let period: BudgetPeriodRange;
+        if (options.date !== undefined) {
+          period = budgetPeriodContaining(budget, options.date);
+          if (period.start < span.first.start || (span.last !== null && period.start > span.last.start)) {
+            throw new FinkitError(
+              'VALIDATION',
+              `Budget ${budgetId} has no period containing ${options.date}`,
+              {
+                details: { issues: [{ path: 'date', message: 'Outside the budget' }], date: options.date },
+              },
+            );
+          }
+        } else {
+          period = budgetPeriodContaining(budget, today);
+          if (period.start < span.first.start) period = span.first;
+          if (span.last !== null && period.start > span.last.start) period = span.last;
         }
-      } else {
-        period = budgetPeriodContaining(budget, today);
-        if (period.start < span.first.start) period = span.first;
-        if (span.last !== null && period.start > span.last.start) period = span.last;
-      }
-      const periods = periodsToRead(budget, span, period, period);
-      const [spending] = await readBudgetSpending(store, userId, categories, [{ budget, periods }]);
-      const [summary] = summarize(budget, periods, spending!, period);
-      return computeBudgetProgress({ ...summary!, budgetId: budget.id, currency: budget.currency, today });
+        return { today, period, periods: periodsToRead(budget, span, period, period) };
+      });
+      const [summary] = summarize(budget, chosen.periods, spending, chosen.period);
+      return computeBudgetProgress({
+        ...summary!,
+        budgetId: budget.id,
+        currency: budget.currency,
+        today: chosen.today,
+      });
     },
 
     progressAll: async (userId) => (await runningProgress(userId)).map(({ progress }) => progress),
@@ -209,21 +263,22 @@ export function createBudgetEngine({ store, events, clock }: BudgetEngineDeps): 
           details: { issues: [{ path: 'periods', message: 'From 1 to 120' }] },
         });
       }
-      const { budget, categories } = await budgetWithCategories(userId, budgetId);
-      const span = spanOf(budget);
-      const today = zonedDate(clock.now(), budget.timezone);
-      const current = budgetPeriodContaining(budget, today);
-      const latest =
-        span.last !== null && current.start > span.last.start
-          ? span.last
-          : previousBudgetPeriod(budget, current);
-      if (latest.start < span.first.start) return [];
-      let from = latest;
-      for (let i = 1; i < count && from.start > span.first.start; i += 1)
-        from = previousBudgetPeriod(budget, from);
-      const periods = periodsToRead(budget, span, from, latest);
-      const [spending] = await readBudgetSpending(store, userId, categories, [{ budget, periods }]);
-      return summarize(budget, periods, spending!, from);
+      const { budget, chosen, spending } = await readBudget('history', userId, budgetId, (budget) => {
+        const span = spanOf(budget);
+        const today = zonedDate(clock.now(), budget.timezone);
+        const current = budgetPeriodContaining(budget, today);
+        const latest =
+          span.last !== null && current.start > span.last.start
+            ? span.last
+            : previousBudgetPeriod(budget, current);
+        // Not one period complete yet: nothing to read.
+        if (latest.start < span.first.start) return { from: null, periods: [] };
+        let from = latest;
+        for (let i = 1; i < count && from.start > span.first.start; i += 1)
+          from = previousBudgetPeriod(budget, from);
+        return { from, periods: periodsToRead(budget, span, from, latest) };
+      });
+      return chosen.from === null ? [] : summarize(budget, chosen.periods, spending, chosen.from);
     },
 
     suggestions: (userId, options = {}) => suggestBudgets(store, userId, clock.now(), options),

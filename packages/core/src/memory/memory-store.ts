@@ -43,14 +43,29 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     newId,
   };
 
+  const transactions = createMemoryTransactions(context);
+  const categories = createMemoryCategories(context);
+  const budgets = createMemoryBudgets(context);
+
   return {
     capabilities: { vectorSearch: true, crossProcess: false },
     connections: createMemoryConnections(context),
     accounts: createMemoryAccounts(context),
-    transactions: createMemoryTransactions(context),
+    transactions,
     rules: createMemoryRules(context),
-    categories: createMemoryCategories(context),
-    budgets: createMemoryBudgets(context),
+    categories,
+    budgets: {
+      ...budgets,
+      async snapshot(userId, budgetId, spending) {
+        // Started together: each reads the state before its first await, so all see one moment.
+        const [budget, list, rows] = await Promise.all([
+          budgets.get(userId, budgetId),
+          categories.list(userId),
+          spending === undefined ? [] : transactions.aggregate(userId, spending),
+        ]);
+        return budget === null ? null : { budget, categories: list, spending: rows };
+      },
+    },
     goals: createMemoryGoals(context),
     notifications: createMemoryNotifications(context),
     deliveries: createMemoryDeliveries(clock),

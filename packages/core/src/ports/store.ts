@@ -223,9 +223,26 @@ export interface CategoryRepository {
   delete(userId: string, id: string, reassignTo: string): Promise<void>;
 }
 
+/** What a budget's progress reads, taken at one point in time. */
+export interface BudgetSnapshot {
+  budget: Budget;
+  /** The user's categories, as `categories.list` answers. */
+  categories: Category[];
+  /** `transactions.aggregate(userId, spending)` of the query given; empty without one. */
+  spending: AggregateRow[];
+}
+
 export interface BudgetRepository {
   create(userId: string, budget: Required<NewBudget>): Promise<Budget>;
   get(userId: string, id: string): Promise<Budget | null>;
+  /**
+   * Optional. The budget, the user's categories and, when `spending` is given, that aggregate of
+   * the user's transactions, in one read (one statement in an SQL store), so a budget's progress
+   * costs one round trip: finkit passes the query it needed last time for this budget and reads
+   * again only when the fresh budget or categories call for another. null when the budget is not
+   * the user's. A store without it is read with `get`, `categories.list` and `aggregate`.
+   */
+  snapshot?(userId: string, budgetId: string, spending?: AggregateQuery): Promise<BudgetSnapshot | null>;
   list(userId: string): Promise<Budget[]>;
   update(userId: string, id: string, patch: Partial<Required<NewBudget>>): Promise<Budget>;
   delete(userId: string, id: string): Promise<void>;
@@ -355,8 +372,15 @@ export interface DeliveryRepository {
    * died or closed). Each becomes `pending`, leased until `now + leaseMs` (a re-claimed pending row
    * counts an attempt, a released hold does not), and is returned, earliest due first. Of
    * concurrent callers each row goes to exactly one (across processes when `crossProcess`).
+   * With `channels`, only rows of those channels are claimed (none for an empty list): a sender
+   * passes the channels it can send, so rows of the others stay for a process that has them.
    */
-  claimDue(options: { now: Date; leaseMs: number; limit: number }): Promise<Delivery[]>;
+  claimDue(options: {
+    now: Date;
+    leaseMs: number;
+    limit: number;
+    channels?: readonly NotificationChannel[];
+  }): Promise<Delivery[]>;
   /** Final; drops the payload. Idempotent. @throws NOT_FOUND when never claimed. */
   markDelivered(userId: string, dedupeKey: string, channel: NotificationChannel, at: Date): Promise<void>;
   /**

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../ports/store.js';
 import { describeAggregatesContract } from './describe-aggregates-contract.js';
+import { describeBudgetSnapshotContract } from './describe-budget-snapshot-contract.js';
 import { describeCategoriesBudgetsGoalsContract } from './describe-categories-budgets-goals-contract.js';
 import { describeDeliveriesContract } from './describe-deliveries-contract.js';
 import { describeIsolationContract } from './describe-isolation-contract.js';
@@ -68,6 +69,7 @@ export function runStoreContract(
     describe('list and pagination', () => describePaginationContract(harness));
     describe('aggregates', () => describeAggregatesContract(harness));
     describe('categories, budgets and goals', () => describeCategoriesBudgetsGoalsContract(harness));
+    describe('budget snapshot', () => describeBudgetSnapshotContract(harness));
     describe('notifications', () => describeNotificationsContract(harness));
     describe('learner state', () => describeLearnerStateContract(harness));
     describe('deliveries', () => describeDeliveriesContract(harness));
