@@ -123,6 +123,9 @@ export function createNotifier(options: NotifierOptions): NotifierService {
     in_app: createInAppChannel({ store, clock, ...(options.events ? { events: options.events } : {}) }),
     ...options.channels,
   };
+  // Only these are taken from the store's due work: a row of a channel this process lacks is left
+  // for a process that has it, instead of being leased here where it can only wait out the lease.
+  const sendable = (Object.keys(channels) as NotificationChannel[]).filter((c) => channels[c] !== undefined);
   const queues = new Map<NotificationChannel, PQueue>();
   const queueFor = (channel: NotificationChannel): PQueue => {
     let queue = queues.get(channel);
@@ -387,7 +390,7 @@ export function createNotifier(options: NotifierOptions): NotifierService {
         );
         continue;
       }
-      // A channel this process lacks: its lease runs out and a process that has it takes the row.
+      // claimDue was asked for `sendable` only; this guards against a store that ignores the filter.
       if (channels[row.channel] === undefined) continue;
       const recipient = await recipientFor(row.userId);
       const job: Job = {
@@ -430,7 +433,7 @@ export function createNotifier(options: NotifierOptions): NotifierService {
       const digests = new Map<string, Job[]>();
       let messages = 0;
       for (;;) {
-        const due = await store.deliveries.claimDue({ now, leaseMs, limit: claimBatch });
+        const due = await store.deliveries.claimDue({ now, leaseMs, limit: claimBatch, channels: sendable });
         messages += await release(due, now, digests);
         if (due.length < claimBatch || closed) break;
       }

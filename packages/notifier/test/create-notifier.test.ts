@@ -361,6 +361,50 @@ describe('createNotifier', () => {
     expect(emails.requests).toHaveLength(1);
   });
 
+  it('two notifiers with different channels over one store: each takes only its own due rows', async () => {
+    const receiver = await startReceiver();
+    const emails = await startHttpServer((_request, response) => {
+      response.writeHead(202);
+      response.end();
+    });
+    cleanups.push(emails.close);
+    const store = createMemoryStore();
+    const clock = manualClock(Date.UTC(2024, 6, 1, 6, 0));
+    const preferences = createMemoryPreferences({
+      email: 'ana@example.com',
+      channels: { '*': ['email', 'webhook'] },
+    });
+    preferences.set('u1', { digest: { types: ['transaction.large'], at: '08:00' } });
+    // An app process that sends email and a worker that sends webhooks only; the digest holds both.
+    const mailer = notifierOn(store, 'http://127.0.0.1:9', {
+      clock,
+      preferences,
+      channels: {
+        email: createSendGridEmailChannel({
+          apiKey: 'k',
+          from: { email: 'a@example.com' },
+          baseUrl: emails.url,
+        }),
+      },
+    });
+    const worker = notifierOn(store, receiver.url, { clock, preferences });
+    const large = note('large-1', { type: 'transaction.large' });
+    expect((await mailer.send(large)).channels).toEqual(['email']);
+    expect((await worker.send(large)).channels).toEqual(['webhook']);
+
+    clock.set(new Date(Date.UTC(2024, 6, 1, 8, 0)));
+    expect(await worker.flushHeld(), 'the worker takes its webhook digest only').toBe(1);
+    await worker.idle();
+    expect(
+      (await store.deliveries.list('u1', { status: 'held' })).map((d) => d.channel),
+      'the email hold is left held for the mailer, not leased by a process that cannot send it',
+    ).toEqual(['email']);
+    expect(await mailer.flushHeld(), 'the mailer takes it at once, not after the lease').toBe(1);
+    await mailer.idle();
+    expect(receiver.processed.size).toBe(1);
+    expect(emails.requests).toHaveLength(1);
+  });
+
   it('a crash between sending and recording: after a restart the receiver still processes it exactly once', async () => {
     const receiver = await startReceiver();
     const store = createMemoryStore();

@@ -94,18 +94,22 @@ export function createPostgresDeliveries(context: PostgresContext): DeliveryRepo
     async hold(userId, dedupeKey, channel, { now, until, payload }) {
       return take(userId, dedupeKey, channel, now, { status: 'held', leaseUntil: until, payload });
     },
-    async claimDue({ now, leaseMs, limit }) {
+    async claimDue({ now, leaseMs, limit, channels }) {
       const stamp = clock.now();
       const leaseUntil = new Date(now.getTime() + leaseMs);
       // skip locked: concurrent senders each take different rows instead of queueing on the same ones;
       // a row another sender just took fails the re-checked lease condition and is left out.
       // The update's rows come back in no particular order; the outer select restores the due order.
+      // The channel filter is checked on the partial index's rows (only those with a payload): on
+      // PostgreSQL 15, 50k due rows of another channel cost ~6 ms a call, and putting channel in
+      // the index did not move the filter into the scan.
       const rows = await sql<DeliveryRow>`
         with due as (
           select user_id, dedupe_key, channel, lease_until as due
           from notification_deliveries
           where payload is not null and status in ('held', 'pending')
             and (lease_until is null or lease_until <= ${now})
+            ${channels === undefined ? sql`` : sql`and channel = any(${[...channels]}::text[])`}
           order by lease_until nulls first, user_id collate "C", dedupe_key collate "C", channel collate "C"
           limit ${Math.max(0, Math.floor(limit))}
           for update skip locked

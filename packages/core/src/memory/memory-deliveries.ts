@@ -89,12 +89,14 @@ export function createMemoryDeliveries(clock: Clock): DeliveryRepository {
     async hold(userId, dedupeKey, channel, { now, until, payload }) {
       return take(userId, dedupeKey, channel, now, { status: 'held', leaseUntil: new Date(until), payload });
     },
-    async claimDue({ now, leaseMs, limit }) {
+    async claimDue({ now, leaseMs, limit, channels }) {
       const at = now.getTime();
+      const wanted = channels === undefined ? null : new Set(channels);
       const due: Delivery[] = [];
       for (const key of resumable) {
         const row = deliveries.get(key);
-        if (row !== undefined && (row.leaseUntil === null || row.leaseUntil.getTime() <= at)) due.push(row);
+        if (row === undefined || (wanted !== null && !wanted.has(row.channel))) continue;
+        if (row.leaseUntil === null || row.leaseUntil.getTime() <= at) due.push(row);
       }
       const stamp = clock.now();
       const leaseUntil = new Date(at + leaseMs);

@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import type { NotificationChannel } from '../schemas/notification.js';
 import { type ContractHarness, expectFinkitError, uniqueId } from './store-contract-fixtures.js';
 
 const t0 = new Date(Date.UTC(2024, 6, 1, 12));
@@ -128,8 +129,16 @@ export function describeDeliveriesContract(harness: ContractHarness): void {
 
   // claimDue spans every user, and this suite shares one store: each test below leaves its rows
   // final (no payload), so it never hands another test's rows out.
-  const mine = async (userId: string, now: Date, leaseMs: number, limit = 100) =>
-    (await harness.store.deliveries.claimDue({ now, leaseMs, limit })).filter((d) => d.userId === userId);
+  const mine = async (
+    userId: string,
+    now: Date,
+    leaseMs: number,
+    limit = 100,
+    channels?: readonly NotificationChannel[],
+  ) =>
+    (
+      await harness.store.deliveries.claimDue({ now, leaseMs, limit, ...(channels ? { channels } : {}) })
+    ).filter((d) => d.userId === userId);
 
   test('deliveries: a hold waits for its release time; claimDue releases it once, with its payload', async () => {
     const { deliveries } = harness.store;
@@ -240,5 +249,48 @@ export function describeDeliveriesContract(harness: ContractHarness): void {
       await deliveries.markDelivered(userId, key, 'webhook', later(2));
     await deliveries.markFailed(userId, 'digest', 'email', { permanent: true, error: 'gone', at: later(3) });
     expect(await mine(userId, later(1e10), 1), 'nothing of this user is left to resume').toEqual([]);
+  });
+
+  test('deliveries: claimDue with channels takes only those, leaving the rest for a sender that has them', async () => {
+    const { deliveries } = harness.store;
+    const userId = uniqueId('user');
+    // The SMS row is due first, so a filter applied after the limit would hand it out or return nothing.
+    await deliveries.hold(userId, 'a', 'sms', { now: t0, until: later(100), payload: 'p-sms' });
+    await deliveries.hold(userId, 'a', 'email', { now: t0, until: later(200), payload: 'p-email' });
+    await deliveries.claim(userId, 'b', 'push', { now: t0, leaseMs: 300, payload: 'p-push' });
+    await deliveries.claim(userId, 'b', 'webhook', { now: t0, leaseMs: 400, payload: 'p-webhook' });
+    const at = later(1000);
+
+    expect(await mine(userId, at, 60_000, 100, []), 'an empty list claims nothing').toEqual([]);
+    const emailSender = await mine(userId, at, 60_000, 1, ['email', 'webhook']);
+    expect(
+      emailSender.map((d) => [d.dedupeKey, d.channel, d.payload]),
+      'its own earliest row, past the SMS row due before it',
+    ).toEqual([['a', 'email', 'p-email']]);
+    expect(
+      (await deliveries.list(userId, { status: 'held' })).map((d) => d.channel),
+      'the SMS hold is left held, not leased by a sender that cannot send it',
+    ).toEqual(['sms']);
+    const smsSender = await mine(userId, at, 60_000, 100, ['sms', 'push']);
+    expect(
+      smsSender.map((d) => [d.dedupeKey, d.channel, d.status]),
+      'the other sender gets its channels only, earliest due first',
+    ).toEqual([
+      ['a', 'sms', 'pending'],
+      ['b', 'push', 'pending'],
+    ]);
+    expect(
+      (await mine(userId, at, 60_000, 100, ['email', 'webhook'])).map((d) => d.channel),
+      'the rest of the first sender’s rows',
+    ).toEqual(['webhook']);
+
+    for (const [key, channel] of [
+      ['a', 'sms'],
+      ['a', 'email'],
+      ['b', 'push'],
+      ['b', 'webhook'],
+    ] as const)
+      await deliveries.markDelivered(userId, key, channel, later(2000));
+    expect(await mine(userId, later(1e10), 100), 'nothing of this user is left to resume').toEqual([]);
   });
 }
