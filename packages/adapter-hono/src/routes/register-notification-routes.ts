@@ -124,7 +124,8 @@ export function registerNotificationRoutes(
       path: '/notifications/push-subscriptions',
       tags,
       security,
-      summary: 'Subscribe a browser to web push (body: PushSubscription.toJSON(); same endpoint replaces)',
+      summary:
+        'Subscribe a browser to web push (body: PushSubscription.toJSON(); same endpoint replaces, and moves it from another user)',
       request: { body: jsonBody(pushSubscriptionSchema) },
       responses: { 201: jsonResponse(storedSubscription, 'Stored'), ...errorResponses },
     }),

@@ -6,6 +6,7 @@ import { learnerStateVersion } from './learner-state-version.js';
 import type { Migration } from './migration.js';
 import { notificationDeliveries } from './notification-deliveries.js';
 import { notificationHolds } from './notification-holds.js';
+import { pushSubscriptionOwner } from './push-subscription-owner.js';
 import { pushSubscriptions } from './push-subscriptions.js';
 import { transactionEmbeddings } from './transaction-embeddings.js';
 
@@ -20,4 +21,5 @@ export const migrations: readonly Migration[] = [
   notificationHolds,
   learnerStateVersion,
   pushSubscriptions,
+  pushSubscriptionOwner,
 ];

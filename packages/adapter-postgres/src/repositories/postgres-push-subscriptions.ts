@@ -1,4 +1,5 @@
 import type { PushSubscriptionRepository } from '@finkit/core';
+import { sql } from 'kysely';
 import type { PostgresContext } from '../postgres-context.js';
 
 export function createPostgresPushSubscriptions({ db, clock }: PostgresContext): PushSubscriptionRepository {
@@ -16,7 +17,9 @@ export function createPostgresPushSubscriptions({ db, clock }: PostgresContext):
     async add(userId, subscription) {
       const now = clock.now();
       const { p256dh, auth } = subscription.keys;
-      // Replacing the keys keeps created_at, so a renewed subscription keeps its place in the list.
+      // One statement on the endpoint's unique index (migration 10): two users registering the
+      // same browser at once end with one owner, never two rows or a unique violation. Renewing
+      // keeps created_at (the place in the list); taking the endpoint from another user starts anew.
       await db
         .insertInto('push_subscriptions')
         .values({
@@ -28,7 +31,14 @@ export function createPostgresPushSubscriptions({ db, clock }: PostgresContext):
           updated_at: now,
         })
         .onConflict((oc) =>
-          oc.columns(['user_id', 'endpoint']).doUpdateSet({ p256dh, auth, updated_at: now }),
+          oc.column('endpoint').doUpdateSet({
+            user_id: userId,
+            p256dh,
+            auth,
+            updated_at: now,
+            created_at: sql<Date>`case when push_subscriptions.user_id = excluded.user_id
+              then push_subscriptions.created_at else excluded.created_at end`,
+          }),
         )
         .execute();
     },

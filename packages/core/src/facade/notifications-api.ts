@@ -48,7 +48,8 @@ export interface NotificationsApi {
   pushSubscriptions(userId: string): Promise<PushSubscriptionRecord[]>;
   /**
    * Adds a browser's subscription (`PushSubscription.toJSON()`), or replaces the keys of the
-   * user's one with the same endpoint. @throws VALIDATION naming the bad field.
+   * user's one with the same endpoint; an endpoint another user registered moves to this one.
+   * @throws VALIDATION naming the bad field.
    */
   addPushSubscription(userId: string, subscription: PushSubscriptionInput): Promise<PushSubscriptionRecord>;
   /** @throws NOT_FOUND when the user has no subscription with this endpoint. */

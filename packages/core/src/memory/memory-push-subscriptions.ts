@@ -1,8 +1,6 @@
 import type { PushSubscriptionRepository } from '../ports/store.js';
 import { copyOut, type MemoryContext } from './memory-context.js';
 
-const key = (userId: string, endpoint: string) => `${userId}\u0000${endpoint}`;
-
 export function createMemoryPushSubscriptions(context: MemoryContext): PushSubscriptionRepository {
   const { read, write } = context;
   return {
@@ -18,20 +16,24 @@ export function createMemoryPushSubscriptions(context: MemoryContext): PushSubsc
     },
     async add(userId, subscription) {
       write((draft, now) => {
-        const existing = draft.pushSubscriptions.get(key(userId, subscription.endpoint));
-        draft.pushSubscriptions.set(key(userId, subscription.endpoint), {
+        const existing = draft.pushSubscriptions.get(subscription.endpoint);
+        draft.pushSubscriptions.set(subscription.endpoint, {
           userId,
           subscription: {
             endpoint: subscription.endpoint,
             keys: { p256dh: subscription.keys.p256dh, auth: subscription.keys.auth },
           },
-          // Replacing the keys keeps the place in the list.
-          createdAt: existing?.createdAt ?? now,
+          // Renewing keeps the place in the user's list; an endpoint taken from another user is new to this one.
+          createdAt: existing?.userId === userId ? existing.createdAt : now,
         });
       });
     },
     async remove(userId, endpoint) {
-      return write((draft) => draft.pushSubscriptions.delete(key(userId, endpoint)));
+      return write((draft) =>
+        draft.pushSubscriptions.get(endpoint)?.userId === userId
+          ? draft.pushSubscriptions.delete(endpoint)
+          : false,
+      );
     },
   };
 }

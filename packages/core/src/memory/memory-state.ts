@@ -39,7 +39,7 @@ export interface MemoryState {
   notificationKeys: Map<string, string>;
   /** The categorizer's learned state as JSON, by user id. */
   learnerState: Map<string, { json: string; version: number }>;
-  /** Keyed by `userId \u0000 endpoint`. */
+  /** Keyed by endpoint: a browser's subscription belongs to one user, the last to add it. */
   pushSubscriptions: Map<string, { userId: string; subscription: PushSubscriptionRecord; createdAt: Date }>;
   /** Each user's own notification choices as JSON, by user id. */
   notificationPreferences: Map<string, string>;

@@ -419,13 +419,17 @@ export interface LearnerStateRepository {
 }
 
 /**
- * Each user's web push subscriptions, keyed by user and endpoint: one browser subscribed by two
- * users is two rows, so an app whose users share a browser removes the subscription at sign-out.
+ * Each user's web push subscriptions. An endpoint (one browser) belongs to one user, the last who
+ * added it, so a shared device that changes hands stops getting the earlier user's notifications.
  */
 export interface PushSubscriptionRepository {
   /** Oldest first (by when the endpoint was first added, then endpoint by code unit). */
   list(userId: string): Promise<PushSubscriptionRecord[]>;
-  /** Adds the subscription, or replaces the keys of the user's one with the same endpoint. */
+  /**
+   * Adds the subscription, or replaces the keys of the user's one with the same endpoint (keeping
+   * its place in the list). An endpoint another user holds moves to this user, atomically: of
+   * concurrent adds of one endpoint, one user ends up holding it.
+   */
   add(userId: string, subscription: PushSubscriptionRecord): Promise<void>;
   /** Removes the user's subscription with this endpoint; returns whether there was one. */
   remove(userId: string, endpoint: string): Promise<boolean>;

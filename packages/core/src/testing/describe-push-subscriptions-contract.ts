@@ -42,22 +42,52 @@ export function describePushSubscriptionsContract(harness: ContractHarness): voi
     expect(await store.pushSubscriptions.list(alice)).toEqual([b]);
   });
 
-  test("push subscriptions: another user's are invisible and untouchable, even on the same endpoint", async () => {
+  test("push subscriptions: another user's are invisible and untouchable", async () => {
     const { store } = harness;
     const alice = uniqueId('user');
     const bob = uniqueId('user');
-    const shared = subscription(uniqueId('shared-browser'), 'A');
-    await store.pushSubscriptions.add(alice, shared);
+    const alices = subscription(uniqueId('alice-phone'), 'A');
+    await store.pushSubscriptions.add(alice, alices);
     expect(await store.pushSubscriptions.list(bob)).toEqual([]);
-    expect(await store.pushSubscriptions.remove(bob, shared.endpoint), "bob cannot remove alice's").toBe(
+    expect(await store.pushSubscriptions.remove(bob, alices.endpoint), "bob cannot remove alice's").toBe(
       false,
     );
+    expect(await store.pushSubscriptions.list(alice)).toEqual([alices]);
+  });
+
+  test('push subscriptions: an endpoint belongs to the last user who added it', async () => {
+    const { store } = harness;
+    const alice = uniqueId('user');
+    const bob = uniqueId('user');
+    const own = subscription(uniqueId('alice-laptop'), 'A');
+    const shared = subscription(uniqueId('shared-browser'), 'A');
+    await store.pushSubscriptions.add(alice, own);
+    await store.pushSubscriptions.add(alice, shared);
+    // The shared device changes hands: bob signs in on it and subscribes.
     const bobs = { ...shared, keys: { p256dh: `B${'E'.repeat(86)}`, auth: 'E'.repeat(22) } };
     await store.pushSubscriptions.add(bob, bobs);
-    expect(await store.pushSubscriptions.list(alice), "bob's add leaves alice's keys").toEqual([shared]);
     expect(await store.pushSubscriptions.list(bob)).toEqual([bobs]);
-    await store.pushSubscriptions.remove(alice, shared.endpoint);
+    expect(
+      await store.pushSubscriptions.list(alice),
+      "alice no longer gets bob's notifications' browser, and keeps her own",
+    ).toEqual([own]);
+    expect(
+      await store.pushSubscriptions.remove(alice, shared.endpoint),
+      'alice cannot remove it now that it is bob’s',
+    ).toBe(false);
     expect(await store.pushSubscriptions.list(bob)).toEqual([bobs]);
+
+    await store.pushSubscriptions.add(alice, shared);
+    expect(await store.pushSubscriptions.list(bob), 'moved back').toEqual([]);
+    expect(await store.pushSubscriptions.list(alice)).toEqual(expect.arrayContaining([own, shared]));
+
+    const raced = subscription(uniqueId('raced'), 'F');
+    await Promise.all([alice, bob].map((user) => store.pushSubscriptions.add(user, raced)));
+    const owners = [
+      (await store.pushSubscriptions.list(alice)).some((s) => s.endpoint === raced.endpoint),
+      (await store.pushSubscriptions.list(bob)).some((s) => s.endpoint === raced.endpoint),
+    ];
+    expect(owners.filter(Boolean), 'two users adding one endpoint at once: one owner').toHaveLength(1);
   });
 
   test('push subscriptions: returned rows are copies', async () => {
