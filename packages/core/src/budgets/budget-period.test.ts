@@ -125,6 +125,20 @@ describe('zoned dates and the current period', () => {
     expect(zonedDate(new Date(instant), zone)).toBe(date);
   });
 
+  it('answers each instant afresh across a day boundary, however often asked within one second', () => {
+    // The last answer per zone is remembered for its second: the next second may be another day.
+    const zone = 'Asia/Kathmandu'; // +05:45, so its midnight is 18:15 UTC
+    for (let i = 0; i < 3; i += 1) {
+      expect(zonedDate(new Date('2024-05-01T18:14:59.000Z'), zone)).toBe('2024-05-01');
+      expect(zonedDate(new Date('2024-05-01T18:14:59.999Z'), zone)).toBe('2024-05-01');
+      expect(zonedDate(new Date('2024-05-01T18:15:00.000Z'), zone)).toBe('2024-05-02');
+    }
+    expect(zonedDate(new Date('1960-01-01T00:44:29Z'), 'Africa/Monrovia'), 'an offset of -0:44:30').toBe(
+      '1959-12-31',
+    );
+    expect(zonedDate(new Date('1960-01-01T00:44:30Z'), 'Africa/Monrovia')).toBe('1960-01-01');
+  });
+
   it.each([
     // The same instant falls in different months for users on either side of UTC.
     ['Auckland', 'Pacific/Auckland', '2024-02-01', '2024-03-01'],
