@@ -23,6 +23,8 @@ export interface ExampleServerConfig {
   smtp: { url: string; from: string; to: string | null } | null;
   /** Every notification also POSTed to this URL, signed with the secret (see `verifyWebhookSignature`). */
   notifyWebhook: { url: string; secret: string } | null;
+  /** Web push to subscribed browsers (a VAPID key pair in the data dir); off, the key route answers 501. */
+  webPush: boolean;
 }
 
 function integer(name: string, value: string | undefined, fallback: number): number {
@@ -50,6 +52,10 @@ export function readConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Example
   if (embedder !== 'bundled' && embedder !== 'none') {
     throw new Error(`FINKIT_EMBEDDER must be bundled or none, got ${JSON.stringify(embedder)}`);
   }
+  const webPush = env.FINKIT_WEB_PUSH ?? 'on';
+  if (webPush !== 'on' && webPush !== 'off') {
+    throw new Error(`FINKIT_WEB_PUSH must be on or off, got ${JSON.stringify(webPush)}`);
+  }
   return {
     port: integer('PORT', env.PORT, 3000),
     host: env.HOST ?? '127.0.0.1',
@@ -76,5 +82,6 @@ export function readConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Example
     notifyWebhook: env.NOTIFY_WEBHOOK_URL
       ? { url: env.NOTIFY_WEBHOOK_URL, secret: required('NOTIFY_WEBHOOK_SECRET', env.NOTIFY_WEBHOOK_SECRET) }
       : null,
+    webPush: webPush === 'on',
   };
 }

@@ -163,7 +163,7 @@ export async function startExampleServer(config: ExampleServerConfig): Promise<E
     const api = createFinkitApp(finkit, {
       authenticate,
       websocket,
-      webPush: { publicKey: notifications.vapidPublicKey },
+      ...(notifications.vapidPublicKey ? { webPush: { publicKey: notifications.vapidPublicKey } } : {}),
     });
     const demoToken = await sign({ sub: DEMO_USER }, state.jwtSecret, 'HS256');
     const app = new Hono();

@@ -48,20 +48,21 @@ async function vapidKeys(dataDir: string): Promise<VapidKeys> {
  * WebSocket), by web push to the browsers subscribed through `POST /notifications/push-subscriptions`
  * and, when configured, by email and signed webhook. Preferences and push subscriptions live in the
  * store, so what users set through `/notifications/*` survives restarts. Returns the closer and the
- * VAPID public key browsers subscribe with.
+ * VAPID public key browsers subscribe with (null when `config.webPush` is off).
  */
 export async function startNotifications(
   finkit: Finkit,
   store: Store,
   config: ExampleServerConfig,
-): Promise<{ close: () => Promise<void>; vapidPublicKey: string }> {
-  const vapid = await vapidKeys(config.dataDir);
-  const channels: Partial<Record<'email' | 'webhook' | 'push', DeliveryChannel>> = {
-    push: createWebPushChannel({
+): Promise<{ close: () => Promise<void>; vapidPublicKey: string | null }> {
+  const vapid = config.webPush ? await vapidKeys(config.dataDir) : null;
+  const channels: Partial<Record<'email' | 'webhook' | 'push', DeliveryChannel>> = {};
+  if (vapid) {
+    channels.push = createWebPushChannel({
       subscriptions: createStorePushSubscriptions(store),
       vapid: { subject: 'mailto:alerts@finkit.local', ...vapid },
-    }),
-  };
+    });
+  }
   if (config.smtp)
     channels.email = createSmtpEmailChannel({ transport: config.smtp.url, from: config.smtp.from });
   if (config.notifyWebhook) channels.webhook = createWebhookChannel(config.notifyWebhook);
@@ -73,7 +74,7 @@ export async function startNotifications(
   const notifier = createNotifier({ store, events: finkit.context.events, channels, preferences });
   const wiring = wireNotifier(finkit, notifier, { preferences });
   return {
-    vapidPublicKey: vapid.publicKey,
+    vapidPublicKey: vapid?.publicKey ?? null,
     async close() {
       wiring.stop();
       await notifier.close();
