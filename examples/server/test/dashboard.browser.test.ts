@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_USER } from '../src/demo-user.js';
 import { readConfig } from '../src/read-config.js';
 import { type ExampleServer, startExampleServer } from '../src/start-example-server.js';
 
@@ -12,6 +13,9 @@ import { type ExampleServer, startExampleServer } from '../src/start-example-ser
 
 const screenshotPath = new URL('../test-results/dashboard.png', import.meta.url);
 const wait = { timeout: 60_000 };
+// A host name Chromium resolves to the server: a page there is not a secure context (only https,
+// localhost and loopback addresses are), so the browser gives it no service worker or Push API.
+const insecureHost = 'push-less.test';
 let server: ExampleServer;
 let browser: Browser;
 let dataDir: string;
@@ -32,6 +36,7 @@ beforeAll(async () => {
         '--disable-background-networking',
         '--disable-component-update',
         '--disable-sync',
+        `--host-resolver-rules=MAP ${insecureHost} 127.0.0.1`,
       ],
     }),
   ]);
@@ -52,12 +57,18 @@ async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
   return (await response.json()) as T;
 }
 
-/** A page showing the dashboard with its data loaded and the live connection open. */
-async function openDashboard(): Promise<Page> {
+/**
+ * A page showing the dashboard with its data loaded and the live connection open; `before` runs
+ * on the blank page first (to set permissions the page must see from its start).
+ */
+async function openDashboard(
+  options: { url?: string; before?: (page: Page) => Promise<void> } = {},
+): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto(server.url);
+  await options.before?.(page);
+  await page.goto(options.url ?? server.url);
   await page.waitForSelector('body[data-ready="true"]', wait);
   await page.waitForSelector('[data-live="open"]', wait);
   expect(errors).toEqual([]);
@@ -211,6 +222,170 @@ describe('the dashboard', () => {
       await page.locator('[data-testid="budgets"] .budget', { hasText: 'Tiny test budget' }).waitFor(wait);
     } finally {
       await page.close();
+    }
+  }, 120_000);
+});
+
+/**
+ * Sets the page's notification permission through CDP, in the page's own browser context
+ * (playwright gives each page a new one; CDP's default context is another).
+ */
+async function setNotificationPermission(page: Page, origin: string, setting: 'granted' | 'denied') {
+  const pageSession = await page.context().newCDPSession(page);
+  const { targetInfo } = await pageSession.send('Target.getTargetInfo');
+  const browserSession = await browser.newBrowserCDPSession();
+  await browserSession.send('Browser.setPermission', {
+    permission: { name: 'notifications' },
+    setting,
+    // As a URL: Chromium ignores the setting, silently, for a bare origin without the slash.
+    origin: new URL(origin).href,
+    browserContextId: targetInfo.browserContextId,
+  });
+  // Not the browser session: Chromium drops its permission overrides when it detaches.
+  await pageSession.detach();
+}
+
+async function pushState(page: Page, state: string): Promise<string> {
+  const control = page.locator(`[data-testid="push"][data-state="${state}"]`);
+  await control.waitFor(wait);
+  return (await control.getByTestId('push-message').textContent()) ?? '';
+}
+
+describe('the dashboard’s push notifications control', () => {
+  it('offers push with the server’s key, and shows a failed subscribe without posting anything', async () => {
+    const page = await openDashboard();
+    try {
+      await pushState(page, 'off');
+      const enable = page.getByRole('button', { name: 'Enable push notifications' });
+      await enable.waitFor(wait);
+      // Browser.grantPermissions: the permission prompt a headless browser cannot show.
+      await page.context().grantPermissions(['notifications'], { origin: server.url });
+      await enable.click();
+      // Headless Chromium here has no push service, so pushManager.subscribe itself rejects
+      // ("Registration failed"). The message is only written where subscribe's rejection is caught.
+      const message = await pushState(page, 'error');
+      expect(message).toMatch(/^Could not subscribe: .*Registration failed/);
+      expect(await enable.isVisible()).toBe(true);
+      const registration = await page.evaluate(async () => {
+        const found = await navigator.serviceWorker.getRegistration('/');
+        return { scope: found?.scope, script: found?.active?.scriptURL };
+      });
+      expect(registration).toEqual({
+        scope: `${server.url}/`,
+        script: `${server.url}/push-service-worker.js`,
+      });
+      expect(await server.finkit.context.store.pushSubscriptions.list(DEMO_USER)).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  }, 60_000);
+
+  it('shows a pushed message as a notification from its service worker', async () => {
+    const page = await openDashboard();
+    try {
+      await page.context().grantPermissions(['notifications'], { origin: server.url });
+      await page.evaluate(async () => {
+        await navigator.serviceWorker.register('/push-service-worker.js', { scope: '/' });
+        await navigator.serviceWorker.ready;
+      });
+      const session = await page.context().newCDPSession(page);
+      const registrationId = new Promise<string>((resolve) => {
+        session.on('ServiceWorker.workerRegistrationUpdated', ({ registrations }) => {
+          const ours = registrations.find((r) => r.scopeURL === `${server.url}/` && !r.isDeleted);
+          if (ours) resolve(ours.registrationId);
+        });
+      });
+      await session.send('ServiceWorker.enable');
+      // What createWebPushChannel encrypts and sends; the browser hands the worker this plaintext.
+      const message = {
+        id: 'budget:b1:2026-03:80:push',
+        type: 'budget.threshold_crossed',
+        title: 'Groceries at 80%',
+        body: 'You have spent $320.00 of $400.00.',
+        data: { budgetId: 'b1' },
+      };
+      await session.send('ServiceWorker.deliverPushMessage', {
+        origin: server.url,
+        registrationId: await registrationId,
+        data: JSON.stringify(message),
+      });
+      await expect
+        .poll(
+          () =>
+            page.evaluate(async () =>
+              (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({
+                title: n.title,
+                body: n.body,
+                tag: n.tag,
+                data: n.data as unknown,
+              })),
+            ),
+          wait,
+        )
+        .toEqual([
+          {
+            title: message.title,
+            body: message.body,
+            tag: message.id,
+            data: { type: message.type, budgetId: 'b1' },
+          },
+        ]);
+    } finally {
+      await page.close();
+    }
+  }, 60_000);
+
+  it('says so when the user has blocked notifications for the site', async () => {
+    const page = await openDashboard({
+      before: (blank) => setNotificationPermission(blank, server.url, 'denied'),
+    });
+    try {
+      expect(await pushState(page, 'denied')).toContain('blocked');
+      expect(await page.getByRole('button', { name: 'Enable push notifications' }).isVisible()).toBe(false);
+    } finally {
+      await page.close();
+    }
+  }, 60_000);
+
+  it('says so when the browser offers no Push API (a page that is not a secure context)', async () => {
+    const page = await openDashboard({ url: server.url.replace('127.0.0.1', insecureHost) });
+    try {
+      // Chromium still defines PushManager there; it is the missing service worker that rules push out.
+      expect(await page.evaluate(() => [window.isSecureContext, 'serviceWorker' in navigator])).toEqual([
+        false,
+        false,
+      ]);
+      expect(await pushState(page, 'unsupported')).toContain('https pages and localhost');
+    } finally {
+      await page.close();
+    }
+  }, 60_000);
+
+  it('says so when the server has no web push configured (501 for its key)', async () => {
+    const pushlessDir = await mkdtemp(join(tmpdir(), 'finkit-dashboard-pushless-'));
+    const pushless = await startExampleServer(
+      readConfig({
+        PORT: '0',
+        FINKIT_DATA_DIR: pushlessDir,
+        FINKIT_EMBEDDER: 'none',
+        FINKIT_WEB_PUSH: 'off',
+      }),
+    );
+    try {
+      const key = await fetch(`${pushless.url}/notifications/push-subscriptions/public-key`, {
+        headers: { authorization: `Bearer ${pushless.demoToken}` },
+      });
+      expect(key.status).toBe(501);
+      const page = await openDashboard({ url: pushless.url });
+      try {
+        expect(await pushState(page, 'unavailable')).toContain('no web push configured');
+        expect(await page.getByRole('button', { name: 'Enable push notifications' }).isVisible()).toBe(false);
+      } finally {
+        await page.close();
+      }
+    } finally {
+      await pushless.close();
+      await rm(pushlessDir, { recursive: true, force: true });
     }
   }, 120_000);
 });

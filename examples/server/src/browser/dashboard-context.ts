@@ -14,7 +14,7 @@ export interface DashboardContext {
   refresh(...sections: SectionName[]): void;
 }
 
-export type SectionName = 'accounts' | 'transactions' | 'budgets' | 'goals';
+export type SectionName = 'accounts' | 'transactions' | 'budgets' | 'goals' | 'notifications';
 
 export interface Section {
   element: HTMLElement;

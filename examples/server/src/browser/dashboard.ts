@@ -8,6 +8,7 @@ import { createApiClient } from './create-api-client.js';
 import type { DashboardContext, Section, SectionName } from './dashboard-context.js';
 import { h } from './element.js';
 import { goalsSection } from './goals-section.js';
+import { notificationsSection } from './notifications-section.js';
 import { showToast } from './show-toast.js';
 import { transactionsSection } from './transactions-section.js';
 
@@ -46,6 +47,7 @@ const sections: Record<SectionName, Section> = {
   transactions: transactionsSection(context),
   budgets: budgetsSection(context),
   goals: goalsSection(context),
+  notifications: notificationsSection(context),
 };
 
 async function reload(names: SectionName[]): Promise<void> {
@@ -137,6 +139,7 @@ async function start(): Promise<void> {
         sections.accounts.element,
         sections.budgets.element,
         sections.goals.element,
+        sections.notifications.element,
       ),
       h('div', { class: 'column wide' }, sections.transactions.element),
     ),
@@ -157,7 +160,7 @@ async function start(): Promise<void> {
   context.categories = items;
   if (demoInfo) today.textContent = `sandbox date ${demoInfo.today}`;
   await reload(['accounts']);
-  await reload(['transactions', 'budgets', 'goals']);
+  await reload(['transactions', 'budgets', 'goals', 'notifications']);
   document.body.dataset.ready = 'true';
 }
 
