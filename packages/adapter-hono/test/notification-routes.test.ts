@@ -149,6 +149,7 @@ describe('notifications REST', () => {
       'quietHours',
       'timeZone',
       'unsubscribed',
+      'version',
     ]);
   });
 });
@@ -243,6 +244,7 @@ describe('notification preferences REST', () => {
     channels: Record<string, string[]>;
     quietHours: { start: string; end: string } | null;
     largeTransactionThreshold: number | null;
+    version: number;
   }
   const get = async (h: Harness, token?: string) =>
     (await (await h.call('GET', '/notifications/preferences', undefined, token)).json()) as Preferences;
@@ -250,7 +252,7 @@ describe('notification preferences REST', () => {
   it('starts at the defaults, merges partial updates field by field, per user', async () => {
     const h = await createHarness();
     const initial = await get(h);
-    expect(initial).toMatchObject({ email: null, timeZone: 'UTC', quietHours: null });
+    expect(initial).toMatchObject({ email: null, timeZone: 'UTC', quietHours: null, version: 0 });
     expect(initial.channels).toEqual({ '*': ['in_app', 'email', 'push', 'webhook'] });
 
     const first = await h.call('PUT', '/notifications/preferences', {
@@ -270,11 +272,12 @@ describe('notification preferences REST', () => {
       quietHours: { start: '22:00', end: '07:00' },
       timeZone: 'Europe/Paris',
       channels: { 'budget.threshold_crossed': ['email'] },
+      version: 2,
     };
     expect(second).toEqual(expected);
     expect(await get(h)).toEqual(expected);
     expect(
-      JSON.parse((await h.store.notificationPreferences.get('alice'))!),
+      JSON.parse((await h.store.notificationPreferences.get('alice'))!.json),
       'only the user’s own choices stored',
     ).toEqual({
       email: 'alice@example.com',
@@ -287,7 +290,38 @@ describe('notification preferences REST', () => {
     const cleared = (await (
       await h.call('PUT', '/notifications/preferences', { quietHours: null })
     ).json()) as Preferences;
-    expect(cleared).toEqual({ ...expected, quietHours: null });
+    expect(cleared).toEqual({ ...expected, quietHours: null, version: 3 });
+  });
+
+  it('with the version read, a stale update is 409 CONFLICT and changes nothing', async () => {
+    const h = await createHarness();
+    const read = await get(h);
+    // Two tabs read version 0; the first to save wins, the second is told to read again.
+    const first = await h.call('PUT', '/notifications/preferences', { ...read, email: 'tab1@example.com' });
+    expect(first.status, await first.clone().text()).toBe(200);
+    expect(((await first.json()) as Preferences).version).toBe(1);
+    const stale = await h.call('PUT', '/notifications/preferences', {
+      version: read.version,
+      timeZone: 'Asia/Tokyo',
+    });
+    expect(stale.status).toBe(409);
+    expect(((await stale.json()) as { error: unknown }).error).toMatchObject({
+      code: 'CONFLICT',
+      details: { version: 1 },
+    });
+    expect(await get(h), 'the stale update wrote nothing').toMatchObject({
+      email: 'tab1@example.com',
+      timeZone: 'UTC',
+      version: 1,
+    });
+    const fresh = await h.call('PUT', '/notifications/preferences', { version: 1, timeZone: 'Asia/Tokyo' });
+    expect(await fresh.json()).toMatchObject({
+      email: 'tab1@example.com',
+      timeZone: 'Asia/Tokyo',
+      version: 2,
+    });
+    const bad = await h.call('PUT', '/notifications/preferences', { version: -1 });
+    expect(bad.status, 'a version is a non-negative integer').toBe(400);
   });
 
   it('rejects bad values with VALIDATION naming the field and changes nothing', async () => {

@@ -225,6 +225,8 @@ export interface NotificationPreferencesTable {
   user_id: string;
   /** The user's own choices, an opaque JSON document. */
   preferences: string;
+  /** Raised by one on every write; compare-and-set guards it (migration 11). */
+  version: Int8;
   updated_at: Timestamp;
 }
 

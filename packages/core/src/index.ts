@@ -27,6 +27,7 @@ export * from './crypto/rotate-access-tokens.js';
 export * from './errors/finkit-error.js';
 export * from './events/create-memory-event-bus.js';
 export * from './facade/notifications-api.js';
+export * from './facade/update-stored-preferences.js';
 export * from './goals/create-goal-engine.js';
 export * from './goals/goal-pace.js';
 export * from './goals/goal-projection.js';

@@ -36,15 +36,21 @@ describe('createStorePreferences', () => {
       ...defaults,
       email: 'u1@example.com',
       timeZone: 'Asia/Tokyo',
+      version: 1,
     });
     const restarted = createStorePreferences(store, { defaults: { ...defaults, currency: 'GBP' } });
+    const { version: _, ...choices } = updated;
     expect(
       await restarted.get('u1'),
       'a later process sees the choices; new defaults reach the rest',
     ).toEqual({
-      ...updated,
+      ...choices,
       currency: 'GBP',
     });
+    await expect(
+      restarted.update('u1', { version: 0, currency: 'JPY' }),
+      'an update naming a stale version',
+    ).rejects.toMatchObject({ code: 'CONFLICT' });
     expect(await restarted.get('u2')).toEqual({ ...defaultUserPreferences, ...defaults, currency: 'GBP' });
   });
 

@@ -2,10 +2,10 @@ import {
   type Finkit,
   FinkitError,
   NOTIFICATIONS_MAX_LIMIT,
-  notificationPreferencesPatchSchema,
-  notificationPreferencesSchema,
+  notificationPreferencesUpdateSchema,
   notificationSchema,
   pushSubscriptionSchema,
+  versionedNotificationPreferencesSchema,
 } from '@finkit/core';
 import { createRoute, z } from '@hono/zod-openapi';
 import {
@@ -161,8 +161,12 @@ export function registerNotificationRoutes(
       path: '/notifications/preferences',
       tags,
       security,
-      summary: 'The user’s notification preferences (their own choices over the app’s defaults)',
-      responses: { 200: jsonResponse(notificationPreferencesSchema, 'Preferences'), ...errorResponses },
+      summary:
+        'The user’s notification preferences (their own choices over the app’s defaults) and their version',
+      responses: {
+        200: jsonResponse(versionedNotificationPreferencesSchema, 'Preferences'),
+        ...errorResponses,
+      },
     }),
     async (c) => c.json(await finkit.notifications.preferences(c.get('userId')), 200),
   );
@@ -173,9 +177,19 @@ export function registerNotificationRoutes(
       path: '/notifications/preferences',
       tags,
       security,
-      summary: 'Change notification preferences: the fields given replace the current ones (each whole)',
-      request: { body: jsonBody(notificationPreferencesPatchSchema) },
-      responses: { 200: jsonResponse(notificationPreferencesSchema, 'Preferences after'), ...errorResponses },
+      summary:
+        'Change notification preferences: the fields given replace the current ones (each whole); with `version`, only if unchanged since that version was read',
+      // The version rides in the body, not an If-Match header: the API is JSON in and out, and a
+      // GET response sent back whole (edited) is then a valid PUT.
+      request: { body: jsonBody(notificationPreferencesUpdateSchema) },
+      responses: {
+        200: jsonResponse(versionedNotificationPreferencesSchema, 'Preferences after, with the new version'),
+        ...errorResponses,
+        409: jsonResponse(
+          errorSchema,
+          'CONFLICT: `version` is stale (another update came first); `details.version` is the current one',
+        ),
+      },
     }),
     async (c) =>
       c.json(await finkit.notifications.updatePreferences(c.get('userId'), c.req.valid('json')), 200),

@@ -6,6 +6,7 @@ import { learnerStateVersion } from './learner-state-version.js';
 import type { Migration } from './migration.js';
 import { notificationDeliveries } from './notification-deliveries.js';
 import { notificationHolds } from './notification-holds.js';
+import { notificationPreferencesVersion } from './notification-preferences-version.js';
 import { pushSubscriptionOwner } from './push-subscription-owner.js';
 import { pushSubscriptions } from './push-subscriptions.js';
 import { transactionEmbeddings } from './transaction-embeddings.js';
@@ -22,4 +23,5 @@ export const migrations: readonly Migration[] = [
   learnerStateVersion,
   pushSubscriptions,
   pushSubscriptionOwner,
+  notificationPreferencesVersion,
 ];

@@ -4,12 +4,12 @@ import { idSchema } from '../schemas/common.js';
 import type { Notification } from '../schemas/notification.js';
 import {
   defaultUserNotificationPreferences,
-  mergeStoredPreferences,
-  type NotificationPreferencesPatch,
-  notificationPreferencesPatchSchema,
+  type NotificationPreferencesUpdate,
   notificationPreferencesSchema,
+  notificationPreferencesUpdateSchema,
   resolveNotificationPreferences,
   type UserNotificationPreferences,
+  type VersionedNotificationPreferences,
 } from '../schemas/notification-preferences.js';
 import {
   type PushSubscriptionInput,
@@ -18,6 +18,7 @@ import {
 } from '../schemas/push-subscription.js';
 import { parseInput } from '../validation/parse-input.js';
 import type { FinkitContext } from './finkit-context.js';
+import { updateStoredPreferences } from './update-stored-preferences.js';
 
 /** How many notifications `list` returns when no limit is given, and the most it returns. */
 export const NOTIFICATIONS_DEFAULT_LIMIT = 50;
@@ -54,17 +55,23 @@ export interface NotificationsApi {
   addPushSubscription(userId: string, subscription: PushSubscriptionInput): Promise<PushSubscriptionRecord>;
   /** @throws NOT_FOUND when the user has no subscription with this endpoint. */
   removePushSubscription(userId: string, endpoint: string): Promise<void>;
-  /** The user's notification preferences: their own choices over the app's defaults. */
-  preferences(userId: string): Promise<UserNotificationPreferences>;
   /**
-   * Replaces the fields given (each whole, `channels` too) and returns the preferences after.
-   * Fields not given keep the user's earlier choice or keep following the defaults.
-   * @throws VALIDATION naming the bad field; nothing is written then.
+   * The user's notification preferences: their own choices over the app's defaults, and the
+   * `version` of those choices (0 until the first update).
+   */
+  preferences(userId: string): Promise<VersionedNotificationPreferences>;
+  /**
+   * Replaces the fields given (each whole, `channels` too) and returns the preferences after, with
+   * their new version. Fields not given keep the user's earlier choice or keep following the
+   * defaults, also when another update runs at the same time. With `version` (as `preferences`
+   * returned it), the update applies only if nothing changed them since.
+   * @throws VALIDATION naming the bad field; CONFLICT (`details.version`: the current one) when
+   * `version` is stale. Nothing is written then.
    */
   updatePreferences(
     userId: string,
-    patch: NotificationPreferencesPatch,
-  ): Promise<UserNotificationPreferences>;
+    update: NotificationPreferencesUpdate,
+  ): Promise<VersionedNotificationPreferences>;
 }
 
 /**
@@ -104,14 +111,21 @@ export function createNotificationsApi(
       if (!(await store.pushSubscriptions.remove(userId, endpoint)))
         throw notFound('Push subscription', endpoint);
     },
-    preferences: async (userId) =>
-      resolveNotificationPreferences(await store.notificationPreferences.get(userId), base),
-    async updatePreferences(userId, patch) {
-      const parsed = parseInput(notificationPreferencesPatchSchema, patch, 'notification preferences');
-      // Two updates at once may interleave this read and write; the later write wins whole.
-      const json = mergeStoredPreferences(await store.notificationPreferences.get(userId), parsed);
-      await store.notificationPreferences.put(userId, json);
-      return resolveNotificationPreferences(json, base);
+    async preferences(userId) {
+      const stored = await store.notificationPreferences.get(userId);
+      return {
+        ...resolveNotificationPreferences(stored?.json ?? null, base),
+        version: stored?.version ?? 0,
+      };
+    },
+    async updatePreferences(userId, update) {
+      const { version: expected, ...patch } = parseInput(
+        notificationPreferencesUpdateSchema,
+        update,
+        'notification preferences',
+      );
+      const written = await updateStoredPreferences(store.notificationPreferences, userId, patch, expected);
+      return { ...resolveNotificationPreferences(written.json, base), version: written.version };
     },
   };
 }

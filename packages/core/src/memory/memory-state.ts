@@ -42,7 +42,7 @@ export interface MemoryState {
   /** Keyed by endpoint: a browser's subscription belongs to one user, the last to add it. */
   pushSubscriptions: Map<string, { userId: string; subscription: PushSubscriptionRecord; createdAt: Date }>;
   /** Each user's own notification choices as JSON, by user id. */
-  notificationPreferences: Map<string, string>;
+  notificationPreferences: Map<string, { json: string; version: number }>;
 }
 
 export function createMemoryState(): MemoryState {

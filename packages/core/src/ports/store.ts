@@ -440,10 +440,15 @@ export interface PushSubscriptionRepository {
  * `resolveNotificationPreferences` reads it over the defaults).
  */
 export interface NotificationPreferencesRepository {
-  /** The document last put for the user, or null. */
-  get(userId: string): Promise<string | null>;
-  /** Replaces the user's document. */
-  put(userId: string, json: string): Promise<void>;
+  /** The document last put for the user and its version, or null when there is none. */
+  get(userId: string): Promise<{ json: string; version: number } | null>;
+  /**
+   * Replaces the user's document if its version is still `expectedVersion` (0: none yet) and
+   * returns the new version (greater than any before); returns null, changing nothing, when another
+   * writer got there first, so a read-merge-write never loses a concurrent one. Atomic across
+   * processes when `capabilities.crossProcess`.
+   */
+  put(userId: string, json: string, expectedVersion: number): Promise<number | null>;
 }
 
 /** Where finkit keeps everything. See the rules at the top of this file. */

@@ -76,6 +76,26 @@ export type UserNotificationPreferences = z.infer<typeof notificationPreferences
 export const notificationPreferencesPatchSchema = notificationPreferencesSchema.partial().strict();
 export type NotificationPreferencesPatch = z.infer<typeof notificationPreferencesPatchSchema>;
 
+const preferencesVersion = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+/**
+ * The preferences as read, with the version of the user's stored choices (0: none yet), which a
+ * later update may name so it applies only over what was read.
+ */
+export const versionedNotificationPreferencesSchema = notificationPreferencesSchema.extend({
+  version: preferencesVersion,
+});
+export type VersionedNotificationPreferences = z.infer<typeof versionedNotificationPreferencesSchema>;
+
+/**
+ * A partial update, optionally naming the `version` it was based on: then it is refused with
+ * CONFLICT when another update came first. Without it, it applies over whatever is current.
+ */
+export const notificationPreferencesUpdateSchema = notificationPreferencesPatchSchema.extend({
+  version: preferencesVersion.optional(),
+});
+export type NotificationPreferencesUpdate = z.infer<typeof notificationPreferencesUpdateSchema>;
+
 /** What a user who changed nothing gets. */
 export const defaultUserNotificationPreferences: UserNotificationPreferences = {
   email: null,

@@ -1,21 +1,25 @@
 import {
   defaultUserNotificationPreferences,
-  mergeStoredPreferences,
-  type NotificationPreferencesPatch,
-  notificationPreferencesPatchSchema,
+  type NotificationPreferencesUpdate,
   notificationPreferencesSchema,
+  notificationPreferencesUpdateSchema,
   parseInput,
   resolveNotificationPreferences,
   type Store,
+  updateStoredPreferences,
 } from '@finkit/core';
 import type { NotificationPreferences, UserPreferences } from './notification-preferences.js';
 
 export interface StorePreferences extends NotificationPreferences {
   /**
-   * Replaces the fields given (as `PUT /notifications/preferences` does) and returns the result.
-   * @throws VALIDATION naming the bad field.
+   * Replaces the fields given (as `PUT /notifications/preferences` does) and returns the result
+   * with its new version; with `version`, only if the stored choices are still at that version.
+   * @throws VALIDATION naming the bad field; CONFLICT when `version` is stale.
    */
-  update(userId: string, patch: NotificationPreferencesPatch): Promise<UserPreferences>;
+  update(
+    userId: string,
+    update: NotificationPreferencesUpdate,
+  ): Promise<UserPreferences & { version: number }>;
 }
 
 export interface StorePreferencesOptions {
@@ -40,12 +44,15 @@ export function createStorePreferences(
   );
   return {
     get: async (userId) =>
-      resolveNotificationPreferences(await store.notificationPreferences.get(userId), base),
-    async update(userId, patch) {
-      const parsed = parseInput(notificationPreferencesPatchSchema, patch, 'notification preferences');
-      const json = mergeStoredPreferences(await store.notificationPreferences.get(userId), parsed);
-      await store.notificationPreferences.put(userId, json);
-      return resolveNotificationPreferences(json, base);
+      resolveNotificationPreferences((await store.notificationPreferences.get(userId))?.json ?? null, base),
+    async update(userId, update) {
+      const { version: expected, ...patch } = parseInput(
+        notificationPreferencesUpdateSchema,
+        update,
+        'notification preferences',
+      );
+      const written = await updateStoredPreferences(store.notificationPreferences, userId, patch, expected);
+      return { ...resolveNotificationPreferences(written.json, base), version: written.version };
     },
   };
 }

@@ -1,0 +1,44 @@
+import { FinkitError } from '../errors/finkit-error.js';
+import type { NotificationPreferencesRepository } from '../ports/store.js';
+import {
+  mergeStoredPreferences,
+  type NotificationPreferencesPatch,
+} from '../schemas/notification-preferences.js';
+
+/**
+ * Re-reads after losing a race this many times before giving up with CONFLICT: each loss means
+ * another write succeeded, so only a user whose preferences are written nonstop ever sees it.
+ */
+const attempts = 10;
+
+const conflict = (userId: string, version: number): FinkitError<'CONFLICT'> =>
+  new FinkitError(
+    'CONFLICT',
+    `Notification preferences of ${userId} changed since they were read (now version ${version}); read them again`,
+    { details: { version } },
+  );
+
+/**
+ * Applies a validated patch to the user's stored choices with a compare-and-set, so two updates at
+ * once never lose one's fields. With `expectedVersion` (what the caller read) it writes only over
+ * that version; without, it re-reads and retries when another write came first.
+ * @throws CONFLICT (details.version: the current one) when `expectedVersion` is stale.
+ */
+export async function updateStoredPreferences(
+  repository: NotificationPreferencesRepository,
+  userId: string,
+  patch: NotificationPreferencesPatch,
+  expectedVersion?: number,
+): Promise<{ json: string; version: number }> {
+  for (let attempt = 1; ; attempt += 1) {
+    const stored = await repository.get(userId);
+    const current = stored?.version ?? 0;
+    if (expectedVersion !== undefined && expectedVersion !== current) throw conflict(userId, current);
+    const json = mergeStoredPreferences(stored?.json ?? null, patch);
+    const version = await repository.put(userId, json, current);
+    if (version !== null) return { json, version };
+    if (expectedVersion !== undefined || attempt >= attempts) {
+      throw conflict(userId, (await repository.get(userId))?.version ?? 0);
+    }
+  }
+}
