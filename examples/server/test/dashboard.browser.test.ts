@@ -245,9 +245,16 @@ async function setNotificationPermission(page: Page, origin: string, setting: 'g
   await pageSession.detach();
 }
 
+// Well inside the tests' own limit, so a wrong state fails with what was found, not a time-out.
+const pushWait = { timeout: 20_000 };
+
 async function pushState(page: Page, state: string): Promise<string> {
   const control = page.locator(`[data-testid="push"][data-state="${state}"]`);
-  await control.waitFor(wait);
+  await control.waitFor(pushWait).catch(async (error: unknown) => {
+    const found = page.getByTestId('push');
+    const shown = `${await found.getAttribute('data-state')}: ${await found.getByTestId('push-message').textContent()}`;
+    throw new Error(`push control not "${state}" but ${shown}`, { cause: error });
+  });
   return (await control.getByTestId('push-message').textContent()) ?? '';
 }
 
@@ -320,7 +327,7 @@ describe('the dashboard’s push notifications control', () => {
                 data: n.data as unknown,
               })),
             ),
-          wait,
+          pushWait,
         )
         .toEqual([
           {
