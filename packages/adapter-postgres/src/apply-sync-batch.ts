@@ -1,13 +1,16 @@
 import {
   FinkitError,
+  notFound,
   planSyncRows,
   type SyncBatch,
   type SyncBatchResult,
   type Transaction,
 } from '@finkit/core';
-import { type Kysely, sql } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import type { Pool, PoolClient } from 'pg';
+import { copyTransactionRows } from './copy-transaction-rows.js';
 import type { Database } from './database.js';
-import { assertKnownCategories, type PostgresContext, requireConnection } from './postgres-context.js';
+import { assertKnownCategories, type PostgresContext } from './postgres-context.js';
 import { upsertAccounts } from './repositories/postgres-connections.js';
 import { assertDimensions, writeEmbeddings } from './repositories/postgres-transactions.js';
 import {
@@ -25,59 +28,136 @@ const chunkSize = 2000;
  * `Store.applySyncBatch` in one transaction. The connection row is locked first (`for update`), so
  * two processes syncing one connection serialize and the compare-and-set on the cursor is exact;
  * the rows the batch touches are then locked and merged in JS with core's provenance rule, and
- * every write is a bulk statement: new rows a plain insert, changed ones an upsert by id.
+ * every write is a bulk statement: new rows a plain insert (COPY when the store has a `pg.Pool` to
+ * check a client out of), changed ones an upsert by id.
  */
 export async function applySyncBatch(context: PostgresContext, batch: SyncBatch): Promise<SyncBatchResult> {
-  const { userId, connectionId } = batch;
   for (const input of batch.upserts) {
     if (input.embedding !== undefined)
       assertDimensions(context, input.embedding.vector.length, input.embedding.model);
   }
-  return context.db.transaction().execute(async (trx) => {
-    const connection = await requireConnection(trx, userId, connectionId, true);
-    if (batch.expectedCursor !== undefined && batch.expectedCursor !== connection.cursor) {
-      throw new FinkitError('CONFLICT', `Connection ${connectionId} was synced by someone else meanwhile`, {
-        details: { connectionId },
+  if (context.pool !== undefined) return applyOnPoolClient(context, context.pool, batch);
+  return context.db
+    .transaction()
+    .execute((trx) => applyInTransaction(context, trx, batch, (rows) => insertTransactions(trx, rows)));
+}
+
+/**
+ * The transaction on a client of our own, because COPY needs the raw `pg` client and Kysely never
+ * hands one out. The other statements still go through Kysely, bound to that one client.
+ */
+async function applyOnPoolClient(
+  context: PostgresContext,
+  pool: Pool,
+  batch: SyncBatch,
+): Promise<SyncBatchResult> {
+  const client = await pool.connect();
+  // A client whose rollback failed is in an unknown state: it is destroyed, not put back.
+  let broken: Error | undefined;
+  try {
+    await client.query('begin');
+    try {
+      const result = await applyInTransaction(context, singleClientKysely(client), batch, (rows) =>
+        copyTransactionRows(client, rows),
+      );
+      await client.query('commit');
+      return result;
+    } catch (error) {
+      await client.query('rollback').catch((rollbackError: unknown) => {
+        broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
       });
+      throw error;
     }
-    const now = context.clock.now();
-    await upsertAccounts(trx, context, userId, connectionId, batch.accounts, now);
+  } finally {
+    client.release(broken);
+  }
+}
+
+/** Kysely over one checked-out client that it must neither release nor end. */
+function singleClientKysely(client: PoolClient): Kysely<Database> {
+  const connection = { query: client.query.bind(client), release() {} };
+  return new Kysely<Database>({
+    dialect: new PostgresDialect({ pool: { connect: async () => connection, end: async () => {} } }),
+  });
+}
+
+async function applyInTransaction(
+  context: PostgresContext,
+  trx: Kysely<Database>,
+  batch: SyncBatch,
+  insertNew: (rows: Transaction[]) => Promise<void>,
+): Promise<SyncBatchResult> {
+  const { userId, connectionId } = batch;
+  const now = context.clock.now();
+  const previousCursor = await lockConnectionAndSetCursor(trx, batch, now);
+  if (batch.expectedCursor !== undefined && batch.expectedCursor !== previousCursor) {
+    throw new FinkitError('CONFLICT', `Connection ${connectionId} was synced by someone else meanwhile`, {
+      details: { connectionId },
+    });
+  }
+  const accounts = await upsertAccounts(trx, context, userId, connectionId, batch.accounts, now);
+  const accountIds = new Map(accounts.map((account) => [account.providerAccountId, account.id]));
+  // Rows may name accounts this batch does not carry; only then are the others read.
+  if (batch.upserts.some((input) => !accountIds.has(input.providerAccountId))) {
     const accountRows = await trx
       .selectFrom('accounts')
       .select(['id', 'provider_account_id'])
       .where('connection_id', '=', connectionId)
       .execute();
-    const accountIds = new Map(accountRows.map((row) => [row.provider_account_id, row.id]));
-    await assertKnownCategories(
-      trx,
-      userId,
-      batch.upserts.map((input) => input.categoryId),
-    );
+    for (const row of accountRows) accountIds.set(row.provider_account_id, row.id);
+  }
+  await assertKnownCategories(
+    trx,
+    userId,
+    batch.upserts.map((input) => input.categoryId),
+  );
 
-    const existing = await lockTouchedRows(trx, connectionId, batch);
-    const existingIds = new Set([...existing.values()].map((row) => row.id));
-    const { writes, embeddings, result } = planSyncRows({
-      batch,
-      accountIds,
-      existing,
-      newId: context.newId,
-      now,
-    });
-    const inserts: Transaction[] = [];
-    const updates: Transaction[] = [];
-    for (const row of writes.values()) (existingIds.has(row.id) ? updates : inserts).push(row);
-    await insertTransactions(trx, inserts);
-    await updateTransactions(trx, updates);
-    for (let i = 0; i < embeddings.length; i += chunkSize) {
-      await writeEmbeddings(context, trx, userId, embeddings.slice(i, i + chunkSize), now);
-    }
-    await trx
-      .updateTable('connections')
-      .set({ cursor: batch.nextCursor, last_synced_at: new Date(batch.syncedAt), updated_at: now })
-      .where('id', '=', connectionId)
-      .execute();
-    return result;
+  const existing = await lockTouchedRows(trx, connectionId, batch);
+  const existingIds = new Set([...existing.values()].map((row) => row.id));
+  const { writes, embeddings, result } = planSyncRows({
+    batch,
+    accountIds,
+    existing,
+    newId: context.newId,
+    now,
   });
+  const inserts: Transaction[] = [];
+  const updates: Transaction[] = [];
+  for (const row of writes.values()) (existingIds.has(row.id) ? updates : inserts).push(row);
+  await insertNew(inserts);
+  await updateTransactions(trx, updates);
+  for (let i = 0; i < embeddings.length; i += chunkSize) {
+    await writeEmbeddings(context, trx, userId, embeddings.slice(i, i + chunkSize), now);
+  }
+  return result;
+}
+
+/**
+ * Locks the user's connection row and moves its cursor in one statement, returning the cursor it
+ * had: the subquery's `for update` waits for any other batch on the connection and then reads the
+ * row as that batch committed it, so the compare-and-set sees the latest cursor. Writing the cursor
+ * before the rows is safe because a failure anywhere later rolls it back with them.
+ * @throws NOT_FOUND unless the connection exists and is the user's.
+ */
+async function lockConnectionAndSetCursor(
+  trx: Kysely<Database>,
+  batch: SyncBatch,
+  now: Date,
+): Promise<string | null> {
+  const result = await sql<{ cursor: string | null }>`
+    update connections c
+    set cursor = ${batch.nextCursor}, last_synced_at = ${new Date(batch.syncedAt)}, updated_at = ${now}
+    from (
+      select id, cursor from connections
+      where id = ${batch.connectionId} and user_id = ${batch.userId}
+      for update
+    ) as previous
+    where c.id = previous.id
+    returning previous.cursor
+  `.execute(trx);
+  const row = result.rows[0];
+  if (row === undefined) throw notFound('Connection', batch.connectionId);
+  return row.cursor;
 }
 
 /** The connection's rows the batch names (upserted, replaced pending, removed), locked, by provider id. */

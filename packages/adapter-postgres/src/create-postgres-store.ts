@@ -40,12 +40,13 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
   if (options.migrate) {
     await migrate(options.db, options.migrate === true ? {} : options.migrate);
   }
-  const { db, release } = await openDatabase(options.db);
+  const { db, release, pool } = await openDatabase(options.db);
   const context: PostgresContext = {
     db,
     clock: options.clock ?? systemClock,
     newId: options.idGenerator ?? createIdGenerator(),
     vectorDimensions: await readVectorDimensions(db),
+    ...(pool !== undefined && { pool }),
   };
   const refreshStatistics = isPGlite(options.db) ? createStatisticsRefresher(db) : null;
   return {

@@ -18,6 +18,8 @@ export interface OpenedDatabase {
   db: Kysely<Database>;
   /** Releases what opening created; never ends a pool or PGlite the caller passed in. */
   release(): Promise<void>;
+  /** The caller's `pg.Pool`, when that is what was passed in. */
+  pool?: Pool;
 }
 
 export function isPGlite(input: unknown): input is PGliteLike {
@@ -92,5 +94,5 @@ export async function openDatabase(input: DatabaseInput): Promise<OpenedDatabase
       pool: { connect: () => pool.connect(), end: async () => {} },
     }),
   });
-  return { db, release: () => db.destroy() };
+  return { db, release: () => db.destroy(), pool };
 }

@@ -1,5 +1,6 @@
 import { type Clock, defaultCategories, FinkitError, notFound } from '@finkit/core';
 import { type Kysely, sql } from 'kysely';
+import type { Pool } from 'pg';
 import type { Database } from './database.js';
 
 /** What every repository shares. */
@@ -9,6 +10,8 @@ export interface PostgresContext {
   newId(): string;
   /** The embedding column's pgvector dimension; null when it has none; undefined without pgvector. */
   vectorDimensions: number | null | undefined;
+  /** The `pg.Pool` behind `db` when the store was given one: applySyncBatch checks out a client to COPY on. */
+  pool?: Pool;
 }
 
 const defaultCategoryIds = new Set<string>(defaultCategories.map((category) => category.id));

@@ -55,12 +55,14 @@ export function toTransactionFromJson(row: JsonTransactionRow): Transaction {
   });
 }
 
-/** Every `transactions` column, in the order `transactionRowsSql` yields them. */
-export const transactionColumns = sql.raw(`
+/** Every `transactions` column, in the order `transactionRowsSql` and `transactionCopyText` yield them. */
+export const transactionColumnList = `
   id, user_id, connection_id, account_id, provider_transaction_id, pending_transaction_id, date,
   authorized_date, amount, currency, description, merchant_name, pending, category_id,
   category_confidence, category_explanation, provider_category, notes, tags, hidden, sources,
-  removed_at, created_at, updated_at`);
+  removed_at, created_at, updated_at`;
+
+export const transactionColumns = sql.raw(transactionColumnList);
 
 /**
  * Rows as a relation `x` with the `transactions` columns, for bulk inserts and updates: one typed
