@@ -173,12 +173,19 @@ async function lockTouchedRows(
   }
   const byProviderId = new Map<string, Transaction>();
   if (wanted.size === 0) return byProviderId;
-  // Locked in the subquery, then aggregated: one JSON value decodes far faster than wide rows.
+  // Locked in the subquery, then aggregated: one JSON value decodes far faster than wide rows. One
+  // probe of the (connection, provider id) key per id, by a lateral join: with `= any(array)` the
+  // planner, whose statistics still described a small table while a first sync filled it, scanned
+  // every row of the connection and compared each with the whole array (server CPU per 500-row
+  // batch grew with the table; 5 ms against 1.5 ms at 60k rows).
   const result = await sql<{ rows: string }>`
     select coalesce(json_agg(t), '[]')::text as rows from (
-      select * from transactions
-      where connection_id = ${connectionId} and provider_transaction_id = any(${[...wanted]}::text[])
-      for update
+      select t.* from unnest(${[...wanted]}::text[]) as wanted (provider_transaction_id)
+      cross join lateral (
+        select * from transactions
+        where connection_id = ${connectionId} and provider_transaction_id = wanted.provider_transaction_id
+        for update
+      ) as t
     ) as t
   `.execute(db);
   const rows = JSON.parse(result.rows[0]?.rows ?? '[]') as JsonTransactionRow[];

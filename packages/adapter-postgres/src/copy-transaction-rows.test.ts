@@ -125,7 +125,8 @@ describe.skipIf(!serverUrl)(onServer('copyTransactionRows'), () => {
       expect(stored.amount).toBe(String(input.amount));
       expect(stored.authorized_date).toBe(input.authorizedDate);
       expect(Number(stored.category_confidence)).toBe(input.categoryConfidence);
-      expect(stored.provider_category === null ? null : JSON.parse(stored.provider_category)).toEqual(
+      const providerCategory = stored.provider_category;
+      expect(typeof providerCategory === 'string' ? JSON.parse(providerCategory) : providerCategory).toEqual(
         input.providerCategory,
       );
       expect(JSON.parse(stored.sources!)).toEqual(input.sources);

@@ -7,6 +7,10 @@ import { randomBytes } from 'node:crypto';
 export function createIdGenerator(): () => string {
   let lastMs = 0;
   let counter = 0;
+  // Random bytes drawn 4 KiB at a time and each used once (as crypto.randomUUID does): a call to
+  // the CSPRNG per id cost about 5 µs, 2.5 ms of client CPU per 500-row sync batch.
+  let entropy = Buffer.alloc(4096);
+  let offset = entropy.length;
   return () => {
     const now = Date.now();
     if (now > lastMs) {
@@ -21,7 +25,12 @@ export function createIdGenerator(): () => string {
       }
     }
     const hex = lastMs.toString(16).padStart(12, '0');
-    const random = randomBytes(8).toString('hex');
+    if (offset === entropy.length) {
+      entropy = randomBytes(entropy.length);
+      offset = 0;
+    }
+    const random = entropy.toString('hex', offset, offset + 8);
+    offset += 8;
     const variant = ((Number.parseInt(random.slice(0, 1), 16) & 0x3) | 0x8).toString(16);
     return `${hex.slice(0, 8)}-${hex.slice(8)}-7${counter.toString(16).padStart(3, '0')}-${variant}${random.slice(1, 4)}-${random.slice(4, 16)}`;
   };
