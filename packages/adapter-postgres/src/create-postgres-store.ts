@@ -8,6 +8,7 @@ import type { MigrationContext } from './migrations/migration.js';
 import { createIdGenerator } from './new-id.js';
 import { type DatabaseInput, isPGlite, openDatabase } from './open-database.js';
 import type { PostgresContext } from './postgres-context.js';
+import { createPreparedStatements } from './prepared-statements.js';
 import { createPostgresBudgets } from './repositories/postgres-budgets.js';
 import { createPostgresCategories } from './repositories/postgres-categories.js';
 import { createPostgresAccounts, createPostgresConnections } from './repositories/postgres-connections.js';
@@ -30,6 +31,14 @@ export interface PostgresStoreOptions {
   idGenerator?: () => string;
   /** Run `migrate` first (with these options when an object). Off by default: deployments migrate on their own. */
   migrate?: boolean | MigrationContext;
+  /**
+   * On a `pg.Pool`, hot reads (a budget's progress, a page of transactions) run as named prepared
+   * statements, parsed and planned once per connection. On by default; turn it off behind a pooler
+   * that does not keep prepared statements across transactions (PgBouncer in transaction mode
+   * before 1.21, or without `max_prepared_statements`). finkit also stops preparing by itself when
+   * the server reports a prepared statement missing.
+   */
+  preparedStatements?: boolean;
 }
 
 /**
@@ -47,6 +56,8 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     newId: options.idGenerator ?? createIdGenerator(),
     vectorDimensions: await readVectorDimensions(db),
     ...(pool !== undefined && { pool }),
+    ...(pool !== undefined &&
+      options.preparedStatements !== false && { prepared: createPreparedStatements(pool) }),
   };
   const refreshStatistics = isPGlite(options.db) ? createStatisticsRefresher(db) : null;
   return {

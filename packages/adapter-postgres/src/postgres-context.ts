@@ -2,6 +2,7 @@ import { type Clock, defaultCategories, FinkitError, notFound } from '@finkit/co
 import { type Kysely, sql } from 'kysely';
 import type { Pool } from 'pg';
 import type { Database } from './database.js';
+import type { PreparedStatements } from './prepared-statements.js';
 
 /** What every repository shares. */
 export interface PostgresContext {
@@ -12,6 +13,8 @@ export interface PostgresContext {
   vectorDimensions: number | null | undefined;
   /** The `pg.Pool` behind `db` when the store was given one: applySyncBatch checks out a client to COPY on. */
   pool?: Pool;
+  /** Present on a `pg.Pool` unless turned off: hot reads run as prepared statements. */
+  prepared?: PreparedStatements;
 }
 
 const defaultCategoryIds = new Set<string>(defaultCategories.map((category) => category.id));

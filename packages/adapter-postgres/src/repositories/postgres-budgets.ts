@@ -9,6 +9,7 @@ import { type Selectable, sql } from 'kysely';
 import { aggregateOrderSql, aggregateSql, toAggregateRow } from '../aggregate-sql.js';
 import type { BudgetsTable } from '../database.js';
 import type { PostgresContext } from '../postgres-context.js';
+import { executeRead } from '../prepared-statements.js';
 import { toIsoDate, toNullableIsoDate, toSafeNumber } from '../sql-values.js';
 import { categoryList } from './postgres-categories.js';
 
@@ -33,6 +34,31 @@ function toBudget(row: Selectable<BudgetsTable>): Budget {
     updatedAt: row.updated_at,
   };
 }
+
+// Named, not `b.*`: a prepared statement's result type must survive a migration adding a column.
+const budgetColumns = sql.raw(
+  [
+    'id',
+    'user_id',
+    'name',
+    'category_ids',
+    'amount',
+    'currency',
+    'period',
+    'period_start_day',
+    'week_starts_on',
+    'timezone',
+    'start_date',
+    'end_date',
+    'rollover',
+    'thresholds',
+    'include_pending',
+    'created_at',
+    'updated_at',
+  ]
+    .map((column) => `b.${column}`)
+    .join(', '),
+);
 
 type SnapshotCategory = [string, string, string, string | null, number | string, number | string];
 type SnapshotAggregate = [string, string | null, boolean | null, string, string, string, string];
@@ -132,18 +158,18 @@ export function createPostgresBudgets(context: PostgresContext): BudgetRepositor
                 json_build_array(a.key, a.date, a.pending, a.currency, a.inflow::text, a.outflow::text, a.count::text)
                 order by ${aggregateOrderSql}), '[]'::json)
               from (${aggregateSql(userId, spending)}) as a)`;
-      const result = await sql<
+      const query = sql<
         Selectable<BudgetsTable> & { own_categories: SnapshotCategory[]; spending: SnapshotAggregate[] }
       >`
-        select b.*,
+        select ${budgetColumns},
           (select coalesce(json_agg(json_build_array(c.id, c.name, c.kind, c.parent_id,
               floor(extract(epoch from c.created_at) * 1000), floor(extract(epoch from c.updated_at) * 1000))), '[]'::json)
             from categories as c where c.user_id = b.user_id) as own_categories,
           ${aggregate} as spending
         from budgets as b
         where b.id = ${budgetId} and b.user_id = ${userId}
-      `.execute(db);
-      const [row] = result.rows;
+      `;
+      const [row] = await executeRead(context, query.compile(db));
       if (row === undefined) return null;
       return {
         budget: toBudget(row),

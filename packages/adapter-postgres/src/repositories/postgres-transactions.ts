@@ -10,11 +10,13 @@ import {
   type Transaction,
   type TransactionRepository,
 } from '@finkit/core';
-import { sql } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import { type AggregateSqlRow, aggregateOrderSql, aggregateSql, toAggregateRow } from '../aggregate-sql.js';
+import type { TransactionsTable } from '../database.js';
 import { assertKnownCategories, type PostgresContext } from '../postgres-context.js';
+import { executeRead } from '../prepared-statements.js';
 import { toFloat4ArrayBinary } from '../sql-values.js';
-import { toTransaction, transactionFilterSql } from '../transaction-rows.js';
+import { toTransaction, transactionColumns, transactionFilterSql } from '../transaction-rows.js';
 
 export function createPostgresTransactions(context: PostgresContext): TransactionRepository {
   const { db, clock } = context;
@@ -31,17 +33,13 @@ export function createPostgresTransactions(context: PostgresContext): Transactio
     async list(userId, filter, page) {
       assertPageLimit(page.limit);
       const after = page.cursor ? decodeKeysetCursor(page.cursor) : null;
-      let query = db
-        .selectFrom('transactions as t')
-        .selectAll('t')
-        .where(transactionFilterSql(userId, filter));
-      if (after !== null)
-        query = query.where(sql<boolean>`(t.date, t.id) < (${after.date}::date, ${after.id})`);
-      const rows = await query
-        .orderBy('t.date', 'desc')
-        .orderBy('t.id', 'desc')
-        .limit(page.limit + 1)
-        .execute();
+      const query = sql<Selectable<TransactionsTable>>`
+        select ${transactionColumns} from transactions as t
+        where ${transactionFilterSql(userId, filter)}
+          ${after === null ? sql`` : sql`and (t.date, t.id) < (${after.date}::date, ${after.id})`}
+        order by t.date desc, t.id desc
+        limit ${page.limit + 1}`;
+      const rows = await executeRead(context, query.compile(db));
       const items = rows.slice(0, page.limit).map(toTransaction);
       const last = items.at(-1);
       const nextCursor = rows.length > page.limit && last !== undefined ? encodeKeysetCursor(last) : null;

@@ -1,0 +1,62 @@
+import { createHash } from 'node:crypto';
+import type { CompiledQuery, Kysely } from 'kysely';
+import type { Pool } from 'pg';
+import type { Database } from './database.js';
+
+/**
+ * Hot reads as named prepared statements on the store's `pg.Pool`: PostgreSQL parses and plans
+ * each once per connection instead of on every request. Planning was most of the server's time
+ * for a budget's progress (one statement joining the budget, categories and an aggregate).
+ * Statements prepared this way list their columns (never `*`), so a migration that adds a column
+ * does not invalidate them.
+ */
+export interface PreparedStatements {
+  /** Runs `query` prepared, or as a plain query once preparing is off or the cap is reached. */
+  execute<R>(db: Kysely<Database>, query: CompiledQuery<R>): Promise<R[]>;
+}
+
+// Distinct statement texts kept prepared; each is a plan per pooled connection on the server.
+const cap = 256;
+
+/**
+ * A prepared statement gone or stale on the server: a pooler that reset the session (PgBouncer in
+ * transaction mode, DISCARD ALL), or a schema change that altered a result type.
+ */
+function isInvalidated(error: unknown): boolean {
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (code === '26000') return true;
+  return code === '0A000' && typeof message === 'string' && message.includes('cached plan');
+}
+
+export function createPreparedStatements(pool: Pool): PreparedStatements {
+  const names = new Map<string, string>();
+  let enabled = true;
+  return {
+    async execute<R>(db: Kysely<Database>, query: CompiledQuery<R>): Promise<R[]> {
+      let name = names.get(query.sql);
+      if (name === undefined && enabled && names.size < cap) {
+        name = `finkit_${createHash('sha256').update(query.sql).digest('hex').slice(0, 32)}`;
+        names.set(query.sql, name);
+      }
+      if (name === undefined || !enabled) return (await db.executeQuery(query)).rows;
+      try {
+        const result = await pool.query({ name, text: query.sql, values: [...query.parameters] });
+        return result.rows as R[];
+      } catch (error) {
+        if (!isInvalidated(error)) throw error;
+        // This process stops preparing; the plain query answers this call and every later one.
+        enabled = false;
+        return (await db.executeQuery(query)).rows;
+      }
+    },
+  };
+}
+
+/** `query`'s rows, prepared when the store has prepared statements (a `pg.Pool`), else plainly. */
+export async function executeRead<R>(
+  context: { db: Kysely<Database>; prepared?: PreparedStatements },
+  query: CompiledQuery<R>,
+): Promise<R[]> {
+  if (context.prepared !== undefined) return context.prepared.execute(context.db, query);
+  return (await context.db.executeQuery(query)).rows;
+}
