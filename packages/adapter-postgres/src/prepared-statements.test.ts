@@ -1,4 +1,4 @@
-import type { AggregateQuery, Store } from '@finkit/core';
+import { type AggregateQuery, newBudgetSchema, type Store } from '@finkit/core';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { seedConnection, transaction } from '../test/sync-fixtures.js';
@@ -46,21 +46,16 @@ describe.skipIf(!serverUrl)(onServer('prepared statements'), () => {
         transaction('t-3', { date: '2024-05-10', amount: -999, categoryId: 'shopping' }),
       ]),
     );
-    const budget = await store.budgets.create(userId, {
-      name: 'Food',
-      categoryIds: ['food_and_dining'],
-      amount: 10_000,
-      currency: 'USD',
-      period: 'monthly',
-      periodStartDay: 1,
-      weekStartsOn: 1,
-      timezone: 'UTC',
-      startDate: '2024-01-01',
-      endDate: null,
-      rollover: false,
-      thresholds: [80],
-      includePending: true,
-    });
+    const budget = await store.budgets.create(
+      userId,
+      newBudgetSchema.parse({
+        name: 'Food',
+        categoryIds: ['food_and_dining'],
+        amount: 10_000,
+        currency: 'USD',
+        startDate: '2024-01-01',
+      }),
+    );
     const query: AggregateQuery = {
       groupBy: 'category',
       filter: { from: '2024-05-01', to: '2024-05-31', categoryIds: ['food_and_dining'] },
