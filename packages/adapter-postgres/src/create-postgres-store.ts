@@ -33,7 +33,7 @@ export interface PostgresStoreOptions {
   migrate?: boolean | MigrationContext;
   /**
    * On a `pg.Pool`, hot reads (a budget's progress, a page of transactions) run as named prepared
-   * statements, parsed and planned once per connection. On by default; turn it off behind a pooler
+   * statements, parsed once per connection (and planned once, when PostgreSQL settles on a generic plan). On by default; turn it off behind a pooler
    * that does not keep prepared statements across transactions (PgBouncer in transaction mode
    * before 1.21, or without `max_prepared_statements`). finkit also stops preparing by itself when
    * the server reports a prepared statement missing.

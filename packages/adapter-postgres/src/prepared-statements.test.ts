@@ -95,6 +95,18 @@ describe.skipIf(!serverUrl)(onServer('prepared statements'), () => {
     expect((await preparedRuns(pool)).size, 'it stopped preparing').toBe(0);
   });
 
+  it('a session that already holds the statement (a pooler swapped sessions) is answered by a plain query', async () => {
+    const { pool, read } = await setup();
+    const before = await read();
+    // What a transaction-mode pooler does: this client lands on a session whose statements it has
+    // not prepared itself. pg then sends Parse again and the server answers 42P05.
+    const client = await pool.connect();
+    (client as unknown as { connection: { parsedStatements: object } }).connection.parsedStatements = {};
+    client.release();
+    expect(await read(), 'right after the swap').toEqual(before);
+    expect(await read(), 'and later').toEqual(before);
+  });
+
   it('a migration adding columns leaves prepared reads working, and still prepared', async () => {
     const { pool, read } = await setup();
     const before = await read();

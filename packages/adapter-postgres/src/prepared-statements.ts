@@ -4,9 +4,10 @@ import type { Pool } from 'pg';
 import type { Database } from './database.js';
 
 /**
- * Hot reads as named prepared statements on the store's `pg.Pool`: PostgreSQL parses and plans
- * each once per connection instead of on every request. Planning was most of the server's time
- * for a budget's progress (one statement joining the budget, categories and an aggregate).
+ * Hot reads as named prepared statements on the store's `pg.Pool`: PostgreSQL parses each once per
+ * connection, and plans it once when it settles on a generic plan (after five runs, when that plan
+ * costs no more than the custom ones). Planning was most of the server's time for a budget's
+ * progress (one statement joining the budget, categories and an aggregate).
  * Statements prepared this way list their columns (never `*`), so a migration that adds a column
  * does not invalidate them.
  */
@@ -19,12 +20,14 @@ export interface PreparedStatements {
 const cap = 256;
 
 /**
- * A prepared statement gone or stale on the server: a pooler that reset the session (PgBouncer in
- * transaction mode, DISCARD ALL), or a schema change that altered a result type.
+ * A prepared statement gone, foreign or stale on the server: a pooler that reset the session or
+ * moved the client to another one (PgBouncer in transaction mode, DISCARD ALL), or a schema change
+ * that altered a result type.
  */
 function isInvalidated(error: unknown): boolean {
   const { code, message } = error as { code?: unknown; message?: unknown };
-  if (code === '26000') return true;
+  // Missing, or (a pooler handing this client another's session) already prepared under the name.
+  if (code === '26000' || code === '42P05') return true;
   return code === '0A000' && typeof message === 'string' && message.includes('cached plan');
 }
 
