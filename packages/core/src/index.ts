@@ -63,6 +63,7 @@ export * from './store/keyset-cursor.js';
 export * from './store/merge-sync-upsert.js';
 export * from './store/plan-sync-rows.js';
 export * from './store/posted-successor.js';
+export * from './store/read-budget-snapshot.js';
 export * from './store/transaction-matches-filter.js';
 export * from './sync/default-categorize.js';
 export * from './sync/sync-engine.js';

@@ -570,7 +570,7 @@ describe('one aggregate query per call', () => {
   });
 });
 
-describe('one round trip per progress read, with a store that snapshots', () => {
+describe('one round trip per progress read', () => {
   /** The setup's store with snapshot and aggregate reads recorded in order. */
   async function recordingSetup(now: string) {
     const context = await setup(now);
@@ -665,23 +665,5 @@ describe('one round trip per progress read, with a store that snapshots', () => 
       'snapshot:categoryDay',
       'snapshot:categoryDay',
     ]);
-  });
-
-  it('a store without snapshot answers the same through get, categories and aggregate', async () => {
-    const { engine, store, clock, sync, budget } = await recordingSetup('2024-03-16T12:00:00Z');
-    await sync([tx('2024-03-02', -1_000), tx('2024-02-10', -4_000)]);
-    const food = await budget({ categoryIds: ['food_and_dining'], rollover: true });
-    const expected = await engine.progress(userId, food.id);
-    const history = await engine.history(userId, food.id);
-    const { snapshot: _, ...withoutSnapshot } = store.budgets;
-    const plain = createBudgetEngine({
-      store: { ...store, budgets: withoutSnapshot },
-      events: createMemoryEventBus(),
-      clock,
-    });
-    expect(await plain.progress(userId, food.id)).toEqual(expected);
-    expect(await plain.history(userId, food.id)).toEqual(history);
-    expect(expected.rolledOver, 'January unspent, February less 4,000').toBe(40_000 + (40_000 - 4_000));
-    await expect(plain.progress(userId, 'missing')).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });

@@ -116,9 +116,9 @@ function summarize(
 }
 
 export function createBudgetEngine({ store, events, clock }: BudgetEngineDeps): BudgetEngine {
-  // Per read kind and budget, the spending query the last read needed. A store that can snapshot is
-  // asked for it together with the budget and categories, one round trip instead of three; the
-  // rows are used only when the fresh budget and categories call for that same query.
+  // Per read kind and budget, the spending query the last read needed. The store is asked for it
+  // together with the budget and categories, one round trip instead of three; the rows are used
+  // only when the fresh budget and categories call for that same query.
   const lastQueries = new Map<string, AggregateQuery | null>();
 
   /**
@@ -131,22 +131,9 @@ export function createBudgetEngine({ store, events, clock }: BudgetEngineDeps): 
     budgetId: string,
     choose: (budget: Budget) => T,
   ): Promise<{ budget: Budget; chosen: T; spending: PeriodSpending[] }> {
-    const snapshot = store.budgets.snapshot?.bind(store.budgets);
-    if (snapshot === undefined) {
-      const [budget, categories] = await Promise.all([
-        store.budgets.get(userId, budgetId),
-        store.categories.list(userId),
-      ]);
-      if (budget === null) throw notFound('Budget', budgetId);
-      const chosen = choose(budget);
-      const [spending] = await readBudgetSpending(store, userId, categories, [
-        { budget, periods: chosen.periods },
-      ]);
-      return { budget, chosen, spending: spending! };
-    }
     const key = `${kind}\u0000${userId}\u0000${budgetId}`;
     const guess = lastQueries.get(key) ?? undefined;
-    const found = await snapshot(userId, budgetId, guess);
+    const found = await store.budgets.snapshot(userId, budgetId, guess);
     if (found === null) {
       lastQueries.delete(key);
       throw notFound('Budget', budgetId);

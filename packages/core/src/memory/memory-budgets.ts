@@ -5,7 +5,8 @@ import { copyOut, definedEntries, type MemoryContext, ownedRow, requireOwned } f
 const crossingKey = (budgetId: string, periodStart: string, threshold: number): string =>
   `${budgetId}|${periodStart}|${threshold}`;
 
-export function createMemoryBudgets(context: MemoryContext): BudgetRepository {
+/** Without `snapshot`, which the store composes from this and the other repositories. */
+export function createMemoryBudgets(context: MemoryContext): Omit<BudgetRepository, 'snapshot'> {
   const { read, write, newId } = context;
   return {
     async create(userId, input) {

@@ -5,6 +5,7 @@ import type { Transaction } from '../schemas/transaction.js';
 import { cosineSimilarity } from '../store/cosine-similarity.js';
 import { compareKeyset } from '../store/keyset-cursor.js';
 import { planSyncRows } from '../store/plan-sync-rows.js';
+import { readBudgetSnapshot } from '../store/read-budget-snapshot.js';
 import { transactionMatchesFilter } from '../store/transaction-matches-filter.js';
 import { createMemoryBudgets } from './memory-budgets.js';
 import { createMemoryCategories } from './memory-categories.js';
@@ -56,15 +57,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     categories,
     budgets: {
       ...budgets,
-      async snapshot(userId, budgetId, spending) {
-        // Started together: each reads the state before its first await, so all see one moment.
-        const [budget, list, rows] = await Promise.all([
-          budgets.get(userId, budgetId),
-          categories.list(userId),
-          spending === undefined ? [] : transactions.aggregate(userId, spending),
-        ]);
-        return budget === null ? null : { budget, categories: list, spending: rows };
-      },
+      snapshot: (userId, budgetId, spending) =>
+        readBudgetSnapshot({ budgets, categories, transactions }, userId, budgetId, spending),
     },
     goals: createMemoryGoals(context),
     notifications: createMemoryNotifications(context),

@@ -236,13 +236,13 @@ export interface BudgetRepository {
   create(userId: string, budget: Required<NewBudget>): Promise<Budget>;
   get(userId: string, id: string): Promise<Budget | null>;
   /**
-   * Optional. The budget, the user's categories and, when `spending` is given, that aggregate of
-   * the user's transactions, in one read (one statement in an SQL store), so a budget's progress
-   * costs one round trip: finkit passes the query it needed last time for this budget and reads
-   * again only when the fresh budget or categories call for another. null when the budget is not
-   * the user's. A store without it is read with `get`, `categories.list` and `aggregate`.
+   * The budget, the user's categories and, when `spending` is given, that aggregate of the user's
+   * transactions, read at one point in time (one statement in an SQL store), so a budget's
+   * progress costs one round trip: finkit passes the query it needed last time for this budget and
+   * reads again only when the fresh budget or categories call for another. null when the budget is
+   * not the user's. A store without a one-statement way can compose it with `readBudgetSnapshot`.
    */
-  snapshot?(userId: string, budgetId: string, spending?: AggregateQuery): Promise<BudgetSnapshot | null>;
+  snapshot(userId: string, budgetId: string, spending?: AggregateQuery): Promise<BudgetSnapshot | null>;
   list(userId: string): Promise<Budget[]>;
   update(userId: string, id: string, patch: Partial<Required<NewBudget>>): Promise<Budget>;
   delete(userId: string, id: string): Promise<void>;

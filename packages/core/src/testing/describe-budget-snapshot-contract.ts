@@ -1,26 +1,6 @@
 import { expect } from 'vitest';
-import type { AggregateQuery, BudgetSnapshot, Store } from '../ports/store.js';
+import type { AggregateQuery } from '../ports/store.js';
 import { budgetInput, type ContractHarness, seedUser, uniqueId } from './store-contract-fixtures.js';
-
-/**
- * `budgets.snapshot` is optional. A store without it is checked through the reads finkit falls
- * back to (`get`, `categories.list`, `aggregate`), so every test here asserts in both cases.
- */
-async function readSnapshot(
-  store: Store,
-  userId: string,
-  budgetId: string,
-  spending?: AggregateQuery,
-): Promise<BudgetSnapshot | null> {
-  if (store.budgets.snapshot !== undefined) return store.budgets.snapshot(userId, budgetId, spending);
-  const budget = await store.budgets.get(userId, budgetId);
-  if (budget === null) return null;
-  return {
-    budget,
-    categories: await store.categories.list(userId),
-    spending: spending === undefined ? [] : await store.transactions.aggregate(userId, spending),
-  };
-}
 
 export function describeBudgetSnapshotContract(harness: ContractHarness): void {
   const { test } = harness;
@@ -41,7 +21,7 @@ export function describeBudgetSnapshotContract(harness: ContractHarness): void {
       { groupBy: 'categoryDay', filter },
       { groupBy: 'category', filter: { ...filter, pending: false } },
     ] satisfies AggregateQuery[]) {
-      const snapshot = await readSnapshot(store, userId, budget.id, query);
+      const snapshot = await store.budgets.snapshot(userId, budget.id, query);
       expect(snapshot?.budget, `${query.groupBy}: the budget`).toEqual(budget);
       expect(snapshot?.categories, `${query.groupBy}: categories`).toEqual(
         await store.categories.list(userId),
@@ -57,7 +37,7 @@ export function describeBudgetSnapshotContract(harness: ContractHarness): void {
     const { store } = harness;
     const { userId } = await seedUser(store, 6);
     const budget = await store.budgets.create(userId, budgetInput());
-    const snapshot = await readSnapshot(store, userId, budget.id);
+    const snapshot = await store.budgets.snapshot(userId, budget.id);
     expect(snapshot?.budget).toEqual(budget);
     expect(snapshot?.spending).toEqual([]);
   });
@@ -68,9 +48,9 @@ export function describeBudgetSnapshotContract(harness: ContractHarness): void {
     const other = await seedUser(store, 2);
     const budget = await store.budgets.create(owner.userId, budgetInput());
     const query: AggregateQuery = { groupBy: 'category', filter: { categoryIds: ['food_and_dining'] } };
-    expect(await readSnapshot(store, other.userId, budget.id, query)).toBeNull();
-    expect(await readSnapshot(store, owner.userId, uniqueId('budget'), query)).toBeNull();
+    expect(await store.budgets.snapshot(other.userId, budget.id, query)).toBeNull();
+    expect(await store.budgets.snapshot(owner.userId, uniqueId('budget'), query)).toBeNull();
     await store.budgets.delete(owner.userId, budget.id);
-    expect(await readSnapshot(store, owner.userId, budget.id, query)).toBeNull();
+    expect(await store.budgets.snapshot(owner.userId, budget.id, query)).toBeNull();
   });
 }
