@@ -240,6 +240,59 @@ describe.skipIf(!serverUrl)(onServer('applySyncBatch bulk writes'), () => {
     }
   }, 60_000);
 
+  it('a connection killed mid-batch fails that batch only: no uncaught error, nothing written, the pool goes on', async () => {
+    const target = await createTestSchema(serverUrl!);
+    const locker = new pg.Client({ connectionString: serverUrl, options: `-c search_path=${target.schema}` });
+    try {
+      await migrate(target.pool);
+      const store = await createPostgresStore({ db: target.pool });
+      const { connection, batch } = await seedConnection(store);
+      await locker.connect();
+      // Hold the connection row, so the batch waits on its first statement where we can find it.
+      await locker.query('begin');
+      await locker.query('select 1 from connections where id = $1 for update', [connection.id]);
+      const pending = store.applySyncBatch(batch([transaction('killed-1')]));
+      let pid: number | undefined;
+      for (let i = 0; i < 100 && pid === undefined; i += 1) {
+        const waiting = await locker.query<{ pid: number }>(
+          `select pid from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()`,
+        );
+        pid = waiting.rows[0]?.pid;
+        if (pid === undefined) await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(pid, 'the batch waits on the connection row').toBeDefined();
+      await locker.query('select pg_terminate_backend($1)', [pid]);
+      await expect(pending).rejects.toThrow();
+      await locker.query('rollback');
+      const stored = await target.pool.query('select count(*)::int as n from transactions');
+      expect(stored.rows).toEqual([{ n: 0 }]);
+      const { added } = await store.applySyncBatch(batch([transaction('after-1')]));
+      expect(added).toHaveLength(1);
+      await store.close();
+    } finally {
+      await locker.end();
+      await target.drop();
+    }
+  }, 60_000);
+
+  it('a pg.Pool over PGlite (its node-postgres shim) is written through unnest, not COPY', async () => {
+    const pglite = createTestPGlite();
+    const { createPgConfig } = await import('@electric-sql/pglite/node-postgres');
+    const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1 });
+    try {
+      await migrate(pglite);
+      const store = await createPostgresStore({ db: pool });
+      const { userId, batch } = await seedConnection(store);
+      const { added } = await store.applySyncBatch(batch([transaction('shim-1'), transaction('shim-2')]));
+      expect(added).toHaveLength(2);
+      expect((await store.transactions.list(userId, {}, { limit: 5 })).items).toHaveLength(2);
+      await store.close();
+    } finally {
+      await pool.end();
+      await pglite.close();
+    }
+  });
+
   it('rows may name an account an earlier batch brought and this one does not carry', async () => {
     const target = await createTestSchema(serverUrl!);
     try {

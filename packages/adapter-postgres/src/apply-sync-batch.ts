@@ -54,6 +54,12 @@ async function applyOnPoolClient(
   const client = await pool.connect();
   // A client whose rollback failed is in an unknown state: it is destroyed, not put back.
   let broken: Error | undefined;
+  // While the client is ours the pool does not listen for its errors: a dropped connection would
+  // be an uncaught 'error' event and end the process. The statement in flight rejects anyway.
+  const onError = (error: Error) => {
+    broken = error;
+  };
+  client.on('error', onError);
   try {
     await client.query('begin');
     try {
@@ -69,6 +75,7 @@ async function applyOnPoolClient(
       throw error;
     }
   } finally {
+    client.off('error', onError);
     client.release(broken);
   }
 }

@@ -94,5 +94,8 @@ export async function openDatabase(input: DatabaseInput): Promise<OpenedDatabase
       pool: { connect: () => pool.connect(), end: async () => {} },
     }),
   });
-  return { db, release: () => db.destroy(), pool };
+  // A pool over a connection object rather than a socket (PGlite's node-postgres shim) is not a
+  // server: its protocol shim does not survive COPY FROM STDIN or errors in named statements.
+  const overShim = (pool as { options?: { connection?: unknown } }).options?.connection !== undefined;
+  return { db, release: () => db.destroy(), ...(!overShim && { pool }) };
 }

@@ -10,7 +10,10 @@ export const pushSubscriptionOwner: Migration = {
   version: 10,
   name: 'push-subscription-owner',
   async up(db) {
+    // Writers wait for the index: a duplicate registered between the delete and the index would
+    // fail the migration.
     await sql`
+      lock table push_subscriptions in share row exclusive mode;
       delete from push_subscriptions older
       using push_subscriptions newer
       where older.endpoint = newer.endpoint
