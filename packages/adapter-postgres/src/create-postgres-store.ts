@@ -1,6 +1,8 @@
 import { type Clock, type Store, systemClock } from '@finkit/core';
 import { type Kysely, sql } from 'kysely';
+import type { Pool } from 'pg';
 import { applySyncBatch } from './apply-sync-batch.js';
+import { createSqlPreparedStatements } from './create-sql-prepared-statements.js';
 import { createStatisticsRefresher } from './create-statistics-refresher.js';
 import type { Database } from './database.js';
 import { migrate } from './migrate.js';
@@ -32,11 +34,12 @@ export interface PostgresStoreOptions {
   /** Run `migrate` first (with these options when an object). Off by default: deployments migrate on their own. */
   migrate?: boolean | MigrationContext;
   /**
-   * On a `pg.Pool`, hot reads (a budget's progress, a page of transactions) run as named prepared
-   * statements, parsed once per connection (and planned once, when PostgreSQL settles on a generic plan). On by default; turn it off behind a pooler
-   * that does not keep prepared statements across transactions (PgBouncer in transaction mode
-   * before 1.21, or without `max_prepared_statements`). finkit also stops preparing by itself when
-   * the server reports a prepared statement missing.
+   * Hot reads (a budget's progress, a page of transactions) run as prepared statements, parsed once
+   * per session (and planned once, when PostgreSQL settles on a generic plan): named statements on
+   * a `pg.Pool`, SQL `PREPARE`/`EXECUTE` on PGlite. On by default; turn it off behind a pooler that
+   * does not keep prepared statements across transactions (PgBouncer in transaction mode before
+   * 1.21, or without `max_prepared_statements`). finkit also stops preparing by itself when the
+   * server reports a prepared statement missing or already taken.
    */
   preparedStatements?: boolean;
 }
@@ -56,8 +59,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     newId: options.idGenerator ?? createIdGenerator(),
     vectorDimensions: await readVectorDimensions(db),
     ...(pool !== undefined && { pool }),
-    ...(pool !== undefined &&
-      options.preparedStatements !== false && { prepared: createPreparedStatements(pool) }),
+    ...(options.preparedStatements !== false && preparedStatementsFor(options.db, pool)),
   };
   const refreshStatistics = isPGlite(options.db) ? createStatisticsRefresher(db) : null;
   return {
@@ -86,6 +88,13 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     searchSimilar: (userId, query) => searchSimilar(context, userId, query),
     close: release,
   };
+}
+
+/** Protocol-level on a server pool, by SQL on PGlite (see createSqlPreparedStatements), else none. */
+function preparedStatementsFor(input: PostgresStoreOptions['db'], pool: Pool | undefined) {
+  if (pool !== undefined) return { prepared: createPreparedStatements(pool) };
+  if (isPGlite(input)) return { prepared: createSqlPreparedStatements() };
+  return {};
 }
 
 /** The embedding column's pgvector dimension (null: any), or undefined when it is not a vector. */

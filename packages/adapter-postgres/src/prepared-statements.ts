@@ -31,6 +31,10 @@ function isInvalidated(error: unknown): boolean {
   return code === '0A000' && typeof message === 'string' && message.includes('cached plan');
 }
 
+/** The same in every process, so a statement is recognised in a session another one prepared. */
+export const preparedStatementName = (text: string): string =>
+  `finkit_${createHash('sha256').update(text).digest('hex').slice(0, 32)}`;
+
 export function createPreparedStatements(pool: Pool): PreparedStatements {
   const names = new Map<string, string>();
   let enabled = true;
@@ -38,7 +42,7 @@ export function createPreparedStatements(pool: Pool): PreparedStatements {
     async execute<R>(db: Kysely<Database>, query: CompiledQuery<R>): Promise<R[]> {
       let name = names.get(query.sql);
       if (name === undefined && enabled && names.size < cap) {
-        name = `finkit_${createHash('sha256').update(query.sql).digest('hex').slice(0, 32)}`;
+        name = preparedStatementName(query.sql);
         names.set(query.sql, name);
       }
       if (name === undefined || !enabled) return (await db.executeQuery(query)).rows;
