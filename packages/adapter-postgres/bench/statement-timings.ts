@@ -23,7 +23,12 @@ const url = process.env.FINKIT_TEST_DATABASE_URL;
 
 const totals = new Map<string, { count: number; ms: number }>();
 function record(text: string, start: number) {
-  const key = text.replace(/\s+/g, ' ').trim().slice(0, 90);
+  // Literals blanked, so statements that inline their values (applySyncBatch's opening message) group.
+  const key = text
+    .replace(/E?'(?:[^']|'')*'/g, "'…'")
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 90);
   const entry = totals.get(key) ?? { count: 0, ms: 0 };
   entry.count += 1;
   entry.ms += performance.now() - start;

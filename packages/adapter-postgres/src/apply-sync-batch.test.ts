@@ -312,3 +312,79 @@ describe.skipIf(!serverUrl)(onServer('applySyncBatch bulk writes'), () => {
     }
   }, 60_000);
 });
+
+/**
+ * What applySyncBatch reads under the connection lock (on a pg.Pool all in the one message that
+ * begins the transaction), checked through the store: categories, accounts, someone else's connection.
+ */
+async function checkReadsUnderLock(store: Store) {
+  const { userId, batch } = await seedConnection(store);
+  const other = await seedConnection(store);
+  const own = await store.categories.create(userId, { name: 'Own', kind: 'expense', parentId: null });
+  const theirs = await store.categories.create(other.userId, {
+    name: 'Theirs',
+    kind: 'expense',
+    parentId: null,
+  });
+
+  const first = await store.applySyncBatch(batch([transaction('own', { categoryId: own.id })]));
+  expect(first.added).toHaveLength(1);
+  expect((await store.transactions.get(userId, first.added[0]!))?.categoryId).toBe(own.id);
+  for (const categoryId of [theirs.id, 'no-such-category']) {
+    const rejected = store.applySyncBatch(batch([transaction(`bad-${categoryId}`, { categoryId })]));
+    await expect(rejected).rejects.toSatisfy((error) => FinkitError.hasCode(error, 'VALIDATION'));
+  }
+  expect((await store.transactions.list(userId, {}, { limit: 10 })).items).toHaveLength(1);
+
+  // Unchanged accounts are not rewritten; a balance that moved is, and rows still find the account.
+  const [before] = await store.accounts.list(userId);
+  await store.applySyncBatch(batch([transaction('same-accounts')]));
+  expect(await store.accounts.list(userId)).toEqual([before]);
+  const moved = { ...account('acc-1'), balances: { ...account('acc-1').balances, current: 42 } };
+  const { added } = await store.applySyncBatch(batch([transaction('moved')], { accounts: [moved] }));
+  const [after] = await store.accounts.list(userId);
+  expect(after).toMatchObject({ id: before!.id, balances: { current: 42 } });
+  expect((await store.transactions.get(userId, added[0]!))?.accountId).toBe(before!.id);
+
+  // Someone else's connection: NOT_FOUND, and its cursor and rows stay as they were.
+  const theirsRow = await store.applySyncBatch(
+    other.batch([transaction('theirs')], { nextCursor: 'theirs' }),
+  );
+  const intrusion = store.applySyncBatch({
+    ...batch([transaction('theirs', { amount: 1 })], { nextCursor: 'stolen' }),
+    connectionId: other.connection.id,
+  });
+  await expect(intrusion).rejects.toSatisfy((error) => FinkitError.hasCode(error, 'NOT_FOUND'));
+  expect((await store.connections.get(other.userId, other.connection.id))?.cursor).toBe('theirs');
+  expect((await store.transactions.get(other.userId, theirsRow.added[0]!))?.amount).toBe(-1_250);
+}
+
+describe('applySyncBatch reads under the connection lock', () => {
+  it('on PGlite', async () => {
+    const pglite = createTestPGlite();
+    try {
+      await migrate(pglite);
+      const store = await createPostgresStore({ db: pglite });
+      await checkReadsUnderLock(store);
+      await store.close();
+    } finally {
+      await pglite.close();
+    }
+  }, 60_000);
+
+  it.skipIf(!serverUrl)(
+    onServer('given a pg.Pool'),
+    async () => {
+      const target = await createTestSchema(serverUrl!);
+      try {
+        await migrate(target.pool);
+        const store = await createPostgresStore({ db: target.pool });
+        await checkReadsUnderLock(store);
+        await store.close();
+      } finally {
+        await target.drop();
+      }
+    },
+    60_000,
+  );
+});

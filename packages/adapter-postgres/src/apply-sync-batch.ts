@@ -6,11 +6,12 @@ import {
   type SyncBatchResult,
   type Transaction,
 } from '@finkit/core';
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely';
 import type { Pool, PoolClient } from 'pg';
 import { copyTransactionRows } from './copy-transaction-rows.js';
 import type { Database } from './database.js';
-import { assertKnownCategories, type PostgresContext } from './postgres-context.js';
+import { openSyncBatch, type SyncBatchReads, touchedRowsSql } from './open-sync-batch.js';
+import { isDefaultCategoryId, type PostgresContext } from './postgres-context.js';
 import { upsertAccounts } from './repositories/postgres-connections.js';
 import { assertDimensions, writeEmbeddings } from './repositories/postgres-transactions.js';
 import {
@@ -37,14 +38,17 @@ export async function applySyncBatch(context: PostgresContext, batch: SyncBatch)
       assertDimensions(context, input.embedding.vector.length, input.embedding.model);
   }
   if (context.pool !== undefined) return applyOnPoolClient(context, context.pool, batch);
-  return context.db
-    .transaction()
-    .execute((trx) => applyInTransaction(context, trx, batch, (rows) => insertTransactions(trx, rows)));
+  return context.db.transaction().execute(async (trx) => {
+    const now = context.clock.now();
+    const reads = await readInTransaction(trx, batch, now);
+    return applyReads(context, trx, batch, reads, now, (rows) => insertTransactions(trx, rows));
+  });
 }
 
 /**
  * The transaction on a client of our own, because COPY needs the raw `pg` client and Kysely never
- * hands one out. The other statements still go through Kysely, bound to that one client.
+ * hands one out. The reads go out with `begin` in one round trip (openSyncBatch); the other
+ * statements go through Kysely, bound to that one client.
  */
 async function applyOnPoolClient(
   context: PostgresContext,
@@ -61,9 +65,18 @@ async function applyOnPoolClient(
   };
   client.on('error', onError);
   try {
-    await client.query('begin');
+    const now = context.clock.now();
+    // `begin` travels with the reads, so a failure may come with the transaction open or not yet
+    // begun; a rollback outside one is only a warning, so it is sent either way.
     try {
-      const result = await applyInTransaction(context, singleClientKysely(client), batch, (rows) =>
+      const reads = await openSyncBatch(
+        client,
+        batch,
+        touchedProviderIds(batch),
+        askedCategories(batch),
+        now,
+      );
+      const result = await applyReads(context, singleClientKysely(client), batch, reads, now, (rows) =>
         copyTransactionRows(client, rows),
       );
       await client.query('commit');
@@ -88,38 +101,99 @@ function singleClientKysely(client: PoolClient): Kysely<Database> {
   });
 }
 
-async function applyInTransaction(
+/** Provider ids the batch names (upserted, replaced pending, removed): the rows it may touch. */
+function touchedProviderIds(batch: SyncBatch): string[] {
+  const wanted = new Set<string>(batch.removed);
+  for (const input of batch.upserts) {
+    wanted.add(input.providerTransactionId);
+    if (input.pendingTransactionId !== null) wanted.add(input.pendingTransactionId);
+  }
+  return [...wanted];
+}
+
+/** Category ids the batch assigns that only the user's own categories can answer. */
+function askedCategories(batch: SyncBatch): string[] {
+  return [...new Set(batch.upserts.map((input) => input.categoryId))].filter(
+    (id) => !isDefaultCategoryId(id),
+  );
+}
+
+/** openSyncBatch's reads as separate statements, for a store without a pool to check out of. */
+async function readInTransaction(
+  trx: Kysely<Database>,
+  batch: SyncBatch,
+  now: Date,
+): Promise<SyncBatchReads> {
+  const { userId, connectionId } = batch;
+  const previousCursor = await lockConnectionAndSetCursor(trx, batch, now);
+  const accounts = await trx
+    .selectFrom('accounts')
+    .selectAll()
+    .where('connection_id', '=', connectionId)
+    .where('user_id', '=', userId)
+    .execute();
+  const asked = askedCategories(batch);
+  const known =
+    asked.length === 0
+      ? []
+      : await trx
+          .selectFrom('categories')
+          .select('id')
+          .where('user_id', '=', userId)
+          .where(sql<boolean>`id = any(${asked}::text[])`)
+          .execute();
+  const touched = touchedProviderIds(batch);
+  let touchedJson = '[]';
+  if (touched.length > 0) {
+    const locked = await trx.executeQuery<{ rows: string }>(
+      CompiledQuery.raw(touchedRowsSql('$1', '$2', '$3'), [connectionId, userId, touched]),
+    );
+    touchedJson = locked.rows[0]?.rows ?? '[]';
+  }
+  return {
+    previousCursor,
+    accounts,
+    knownCategories: new Set(known.map((row) => row.id)),
+    touchedJson,
+  };
+}
+
+async function applyReads(
   context: PostgresContext,
   trx: Kysely<Database>,
   batch: SyncBatch,
+  reads: SyncBatchReads,
+  now: Date,
   insertNew: (rows: Transaction[]) => Promise<void>,
 ): Promise<SyncBatchResult> {
   const { userId, connectionId } = batch;
-  const now = context.clock.now();
-  const previousCursor = await lockConnectionAndSetCursor(trx, batch, now);
-  if (batch.expectedCursor !== undefined && batch.expectedCursor !== previousCursor) {
+  if (reads.previousCursor === undefined) throw notFound('Connection', connectionId);
+  if (batch.expectedCursor !== undefined && batch.expectedCursor !== reads.previousCursor) {
     throw new FinkitError('CONFLICT', `Connection ${connectionId} was synced by someone else meanwhile`, {
       details: { connectionId },
     });
   }
-  const accounts = await upsertAccounts(trx, context, userId, connectionId, batch.accounts, now);
-  const accountIds = new Map(accounts.map((account) => [account.providerAccountId, account.id]));
-  // Rows may name accounts this batch does not carry; only then are the others read.
-  if (batch.upserts.some((input) => !accountIds.has(input.providerAccountId))) {
-    const accountRows = await trx
-      .selectFrom('accounts')
-      .select(['id', 'provider_account_id'])
-      .where('connection_id', '=', connectionId)
-      .execute();
-    for (const row of accountRows) accountIds.set(row.provider_account_id, row.id);
-  }
-  await assertKnownCategories(
+  const accounts = await upsertAccounts(
     trx,
+    context,
     userId,
-    batch.upserts.map((input) => input.categoryId),
+    connectionId,
+    batch.accounts,
+    now,
+    reads.accounts,
   );
+  // Rows may name accounts this batch does not carry: the connection's others answer for them.
+  const accountIds = new Map(reads.accounts.map((row) => [row.provider_account_id, row.id]));
+  for (const account of accounts) accountIds.set(account.providerAccountId, account.id);
+  const missing = askedCategories(batch).find((id) => !reads.knownCategories.has(id));
+  if (missing !== undefined) {
+    throw new FinkitError('VALIDATION', `Unknown category ${missing}`, { details: { categoryId: missing } });
+  }
 
-  const existing = await lockTouchedRows(trx, connectionId, batch);
+  const existing = new Map<string, Transaction>();
+  for (const row of JSON.parse(reads.touchedJson) as JsonTransactionRow[]) {
+    existing.set(row.provider_transaction_id, toTransactionFromJson(row));
+  }
   const existingIds = new Set([...existing.values()].map((row) => row.id));
   const { writes, embeddings, result } = planSyncRows({
     batch,
@@ -144,13 +218,13 @@ async function applyInTransaction(
  * had: the subquery's `for update` waits for any other batch on the connection and then reads the
  * row as that batch committed it, so the compare-and-set sees the latest cursor. Writing the cursor
  * before the rows is safe because a failure anywhere later rolls it back with them.
- * @throws NOT_FOUND unless the connection exists and is the user's.
+ * @returns undefined unless the connection exists and is the user's.
  */
 async function lockConnectionAndSetCursor(
   trx: Kysely<Database>,
   batch: SyncBatch,
   now: Date,
-): Promise<string | null> {
+): Promise<string | null | undefined> {
   const result = await sql<{ cursor: string | null }>`
     update connections c
     set cursor = ${batch.nextCursor}, last_synced_at = ${new Date(batch.syncedAt)}, updated_at = ${now}
@@ -162,42 +236,7 @@ async function lockConnectionAndSetCursor(
     where c.id = previous.id
     returning previous.cursor
   `.execute(trx);
-  const row = result.rows[0];
-  if (row === undefined) throw notFound('Connection', batch.connectionId);
-  return row.cursor;
-}
-
-/** The connection's rows the batch names (upserted, replaced pending, removed), locked, by provider id. */
-async function lockTouchedRows(
-  db: Kysely<Database>,
-  connectionId: string,
-  batch: SyncBatch,
-): Promise<Map<string, Transaction>> {
-  const wanted = new Set<string>(batch.removed);
-  for (const input of batch.upserts) {
-    wanted.add(input.providerTransactionId);
-    if (input.pendingTransactionId !== null) wanted.add(input.pendingTransactionId);
-  }
-  const byProviderId = new Map<string, Transaction>();
-  if (wanted.size === 0) return byProviderId;
-  // Locked in the subquery, then aggregated: one JSON value decodes far faster than wide rows. One
-  // probe of the (connection, provider id) key per id, by a lateral join: with `= any(array)` the
-  // planner, whose statistics still described a small table while a first sync filled it, scanned
-  // every row of the connection and compared each with the whole array (server CPU per 500-row
-  // batch grew with the table; 5 ms against 1.5 ms at 60k rows).
-  const result = await sql<{ rows: string }>`
-    select coalesce(json_agg(t), '[]')::text as rows from (
-      select t.* from unnest(${[...wanted]}::text[]) as wanted (provider_transaction_id)
-      cross join lateral (
-        select * from transactions
-        where connection_id = ${connectionId} and provider_transaction_id = wanted.provider_transaction_id
-        for update
-      ) as t
-    ) as t
-  `.execute(db);
-  const rows = JSON.parse(result.rows[0]?.rows ?? '[]') as JsonTransactionRow[];
-  for (const row of rows) byProviderId.set(row.provider_transaction_id, toTransactionFromJson(row));
-  return byProviderId;
+  return result.rows[0]?.cursor;
 }
 
 /**
@@ -215,7 +254,7 @@ async function insertTransactions(db: Kysely<Database>, rows: Transaction[]): Pr
 }
 
 /**
- * Overwrites the merged values of rows that exist (and are locked by `lockTouchedRows`). Written
+ * Overwrites the merged values of rows that exist (and are locked by the touched-row probe). Written
  * as an upsert on the primary key because that path always probes the key: an `update ... from
  * unnest(...)` join was planned as a sequential scan of the whole table whenever its statistics
  * were stale, as they are right after a large sync (500 changed rows of 100k: 1.7 s on PGlite).

@@ -196,7 +196,9 @@ export function createPostgresAccounts(context: PostgresContext): AccountReposit
 /**
  * Inserts or updates a connection's accounts by provider account id in one statement; shared with
  * applySyncBatch. Call it inside a transaction that holds the connection row's lock. A closed
- * account stays closed, and a row whose values did not change keeps its `updatedAt`.
+ * account stays closed, and a row whose values did not change keeps its `updatedAt`, so a batch
+ * whose accounts did not change writes nothing. `stored`, when given, is the connection's account
+ * rows as read under that lock: a caller that already read them in another round trip saves one.
  */
 export async function upsertAccounts(
   db: Kysely<Database>,
@@ -205,14 +207,17 @@ export async function upsertAccounts(
   connectionId: string,
   inputs: readonly ProviderAccount[],
   now: Date,
+  stored?: readonly Selectable<AccountsTable>[],
 ): Promise<Account[]> {
   if (inputs.length === 0) return [];
-  const existing = await db
-    .selectFrom('accounts')
-    .selectAll()
-    .where('connection_id', '=', connectionId)
-    .where(sql<boolean>`provider_account_id = any(${inputs.map((a) => a.providerAccountId)}::text[])`)
-    .execute();
+  const existing =
+    stored ??
+    (await db
+      .selectFrom('accounts')
+      .selectAll()
+      .where('connection_id', '=', connectionId)
+      .where(sql<boolean>`provider_account_id = any(${inputs.map((a) => a.providerAccountId)}::text[])`)
+      .execute());
   const byProviderId = new Map(existing.map((row) => [row.provider_account_id, toAccount(row)]));
   const results: Account[] = [];
   const writes = new Map<string, Account>();
