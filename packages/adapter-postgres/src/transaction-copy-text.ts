@@ -15,40 +15,44 @@ function field(value: string | null): string {
 
 const json = (value: unknown): string | null => (value === null ? null : JSON.stringify(value));
 
+/** Timestamps as COPY reads them; a batch stamps most rows with one `Date`, printed once. */
+function timestamps(): (value: Date) => string {
+  let last: Date | undefined;
+  let text = '';
+  return (value) => {
+    if (value !== last) {
+      last = value;
+      text = value.toISOString();
+    }
+    return text;
+  };
+}
+
 /**
  * Rows as COPY text format (tab-separated, one row a line) in `transactionColumnList` order. Numbers
  * print as JS prints them: integers below 2^53 in full, doubles with the shortest digits that parse
  * back to the same double, which is what PostgreSQL's `float8in` does.
+ *
+ * Each row is one template literal and the rows are joined once: appending to one growing string
+ * left V8 a rope of thousands of pieces to flatten when it was encoded (1.7 ms per 500 rows, a tenth
+ * of a batch's wall time, against 0.7 ms).
  */
 export function transactionCopyText(rows: readonly Transaction[]): string {
-  let text = '';
-  for (const row of rows) {
-    text += `${[
-      field(row.id),
-      field(row.userId),
-      field(row.connectionId),
-      field(row.accountId),
-      field(row.providerTransactionId),
-      field(row.pendingTransactionId),
-      field(row.date),
-      field(row.authorizedDate),
-      String(row.amount),
-      field(row.currency),
-      field(row.description),
-      field(row.merchantName),
-      row.pending ? 't' : 'f',
-      field(row.categoryId),
-      String(row.categoryConfidence),
-      field(row.categoryExplanation),
-      field(json(row.providerCategory)),
-      field(row.notes),
-      field(toTextArrayLiteral(row.tags)),
-      row.hidden ? 't' : 'f',
-      field(JSON.stringify(row.sources)),
-      row.removedAt === null ? '\\N' : row.removedAt.toISOString(),
-      row.createdAt.toISOString(),
-      row.updatedAt.toISOString(),
-    ].join('\t')}\n`;
+  const timestamp = timestamps();
+  const lines = new Array<string>(rows.length + 1);
+  for (let i = 0; i < rows.length; i += 1) {
+    const row = rows[i]!;
+    lines[i] =
+      `${field(row.id)}\t${field(row.userId)}\t${field(row.connectionId)}\t${field(row.accountId)}\t` +
+      `${field(row.providerTransactionId)}\t${field(row.pendingTransactionId)}\t${field(row.date)}\t` +
+      `${field(row.authorizedDate)}\t${row.amount}\t${field(row.currency)}\t${field(row.description)}\t` +
+      `${field(row.merchantName)}\t${row.pending ? 't' : 'f'}\t${field(row.categoryId)}\t` +
+      `${row.categoryConfidence}\t${field(row.categoryExplanation)}\t${field(json(row.providerCategory))}\t` +
+      `${field(row.notes)}\t${field(toTextArrayLiteral(row.tags))}\t${row.hidden ? 't' : 'f'}\t` +
+      `${field(JSON.stringify(row.sources))}\t${row.removedAt === null ? '\\N' : timestamp(row.removedAt)}\t` +
+      `${timestamp(row.createdAt)}\t${timestamp(row.updatedAt)}`;
   }
-  return text;
+  // The empty last element ends the last row with its newline.
+  lines[rows.length] = '';
+  return lines.join('\n');
 }
