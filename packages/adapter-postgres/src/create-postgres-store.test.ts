@@ -1,4 +1,4 @@
-import { FinkitError } from '@finkit/core';
+import { FinkitError, type SimilarTransaction } from '@finkit/core';
 import { Kysely, PostgresDialect } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedConnection, transaction } from '../test/sync-fixtures.js';
@@ -114,6 +114,50 @@ describe('createPostgresStore over a Kysely instance on PGlite', () => {
       `explain select transaction_id from transaction_embeddings order by embedding <=> '[1,0,0]' limit 3`,
     );
     expect(plan.rows.map((row) => row['QUERY PLAN']).join('\n')).toContain('transaction_embeddings_hnsw_idx');
+  });
+
+  it('a selective filter past ef_search still fills k: the HNSW settings hold inside the one search statement', async () => {
+    const store = await createPostgresStore({ db: pglite });
+    const { userId, batch } = await seedConnection(store);
+    // 1,200 rows around a half circle; only every 60th is money in. Without the iterative scan
+    // the index yields its ef_search nearest and the filter keeps about four of them.
+    const upserts = Array.from({ length: 1_200 }, (_, i) => {
+      const angle = (Math.PI * i) / 1_200;
+      return transaction(`wide-${i}`, {
+        amount: i % 60 === 0 ? 5_000 : -5_000,
+        embedding: { model: 'wide', vector: new Float32Array([Math.cos(angle), Math.sin(angle), 0]) },
+      });
+    });
+    for (let i = 0; i < upserts.length; i += 400) {
+      await store.applySyncBatch(batch(upserts.slice(i, i + 400)));
+    }
+    // A table this small would be read by user or key and sorted whole; the test is about the
+    // HNSW scan, so the other paths are closed for one rolled-back transaction (the store shares
+    // this PGlite's session).
+    await pglite.exec(
+      'begin; analyze transaction_embeddings; drop index transaction_embeddings_user_idx; alter table transaction_embeddings drop constraint transaction_embeddings_pkey; set local enable_seqscan = off',
+    );
+    let hits: SimilarTransaction[];
+    try {
+      const query = { vector: new Float32Array([1, 0, 0]), model: 'wide', k: 10, filter: { minAmount: 0 } };
+      hits = await store.searchSimilar(userId, query);
+      const plan = await pglite.query<{ 'QUERY PLAN': string }>(
+        `explain select 1 from transaction_embeddings where model = 'wide' order by embedding <=> '[1,0,0]' limit 20`,
+      );
+      expect(plan.rows.map((row) => row['QUERY PLAN']).join('\n')).toContain(
+        'transaction_embeddings_hnsw_idx',
+      );
+    } finally {
+      await pglite.exec('rollback');
+    }
+    expect(hits.map((hit) => hit.transaction.providerTransactionId)).toEqual(
+      Array.from({ length: 10 }, (_, i) => `wide-${i * 60}`),
+    );
+    const session = await pglite.query<{ ef: string; iterative: string }>(
+      `select current_setting('hnsw.ef_search') as ef, current_setting('hnsw.iterative_scan') as iterative`,
+    );
+    expect(session.rows, 'the settings ended with the statement').toEqual([{ ef: '40', iterative: 'off' }]);
+    await store.close();
   });
 
   it('createVectorIndex rebuilds the HNSW index after a bulk load without it', async () => {
