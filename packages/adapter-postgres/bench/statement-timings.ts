@@ -34,7 +34,7 @@ function record(text: string, start: number) {
   entry.ms += performance.now() - start;
   totals.set(key, entry);
 }
-// Every statement of every client, timed from the call to its result (or a COPY stream's finish).
+// Every statement of every client, timed from the call to its result (or a COPY's finish).
 const query = pg.Client.prototype.query as (...args: unknown[]) => unknown;
 pg.Client.prototype.query = function timedQuery(this: pg.Client, ...args: unknown[]) {
   const start = performance.now();
@@ -42,7 +42,14 @@ pg.Client.prototype.query = function timedQuery(this: pg.Client, ...args: unknow
   const text = typeof first === 'string' ? first : (first.text ?? '(stream)');
   const result = query.apply(this, args);
   if (result instanceof Promise) return result.finally(() => record(text, start));
-  if (typeof (result as Writable | undefined)?.once === 'function') {
+  // applySyncBatch's COPY is a submittable of its own that settles `done`.
+  const done = (result as { done?: unknown } | undefined)?.done;
+  if (done instanceof Promise) {
+    done.then(
+      () => record(text, start),
+      () => record(text, start),
+    );
+  } else if (typeof (result as Writable | undefined)?.once === 'function') {
     (result as Writable).once('finish', () => record(text, start));
   }
   return result;

@@ -171,4 +171,52 @@ describe.skipIf(!serverUrl)(onServer('copyTransactionRows'), () => {
     expect((await readBack(ids.connectionId)).length).toBe(0);
     await store.close();
   });
+  // The data goes out before the server has answered the COPY statement: whatever way the COPY
+  // ends, the client must stay in step with the server (a stray CopyData would break the next query).
+  it('sends the data without waiting for the server: many chunks, a COPY that cannot start, one that fails midway', async () => {
+    const store = await createPostgresStore({ db: target.pool });
+    const seeded = await seedConnection(store);
+    await store.applySyncBatch(seeded.batch([]));
+    const ids = {
+      userId: seeded.userId,
+      connectionId: seeded.connection.id,
+      accountId: (
+        await target.pool.query('select id from accounts where connection_id = $1', [seeded.connection.id])
+      ).rows[0].id,
+    };
+    // Enough rows for several chunks and a socket that pushes back.
+    const many = Array.from({ length: 9000 }, (_, i) => ({
+      ...row(i, ids),
+      id: `many-${i}`,
+      providerTransactionId: `many-${i}`,
+    }));
+    const client = await target.pool.connect();
+    try {
+      await client.query('begin');
+      await copyTransactionRows(client, many);
+      const counted = await client.query(
+        'select count(*)::int as n from transactions where connection_id = $1',
+        [ids.connectionId],
+      );
+      expect(counted.rows).toEqual([{ n: 9000 }]);
+      await client.query('rollback');
+
+      // Cannot start: no such table on this search path. Its data is already on the wire.
+      await client.query('set search_path = pg_catalog');
+      await expect(copyTransactionRows(client, many.slice(0, 10))).rejects.toThrow(/transactions/);
+      await client.query('reset search_path');
+      expect((await client.query('select 1 as one')).rows).toEqual([{ one: 1 }]);
+
+      // Fails in the last chunk, while earlier ones may still be queued behind a full socket.
+      await client.query('begin');
+      const broken = [...many.slice(0, 8999), { ...many[8999]!, description: 'nul \u0000 byte' }];
+      await expect(copyTransactionRows(client, broken)).rejects.toThrow();
+      await client.query('rollback');
+      expect((await client.query('select 1 as one')).rows).toEqual([{ one: 1 }]);
+    } finally {
+      client.release();
+    }
+    expect((await readBack(ids.connectionId)).length).toBe(0);
+    await store.close();
+  }, 60_000);
 });
