@@ -240,6 +240,40 @@ describe.skipIf(!serverUrl)(onServer('applySyncBatch bulk writes'), () => {
     }
   }, 60_000);
 
+  it('a batch after one of only new rows guesses its rows new too, and still merges those another process stored meanwhile', async () => {
+    const target = await createTestSchema(serverUrl!);
+    const otherPool = new pg.Pool({
+      connectionString: serverUrl,
+      options: `-c search_path=${target.schema}`,
+      max: 1,
+    });
+    try {
+      await migrate(target.pool);
+      const store = await createPostgresStore({ db: target.pool });
+      const other = await createPostgresStore({ db: otherPool });
+      const { userId, connection, batch } = await seedConnection(store);
+      // Nothing of this batch was stored: the next batch on the connection skips the probe.
+      await store.applySyncBatch(batch([transaction('first')]));
+      const stored = await other.applySyncBatch(batch([transaction('theirs')]));
+      const result = await store.applySyncBatch(
+        batch([transaction('theirs', { amount: -1 }), transaction('new')]),
+      );
+      expect(result.added).toHaveLength(1);
+      expect(result.modified).toEqual(stored.added);
+      expect((await store.transactions.get(userId, stored.added[0]!))?.amount).toBe(-1);
+      const count = await target.pool.query(
+        'select count(*)::int as n from transactions where connection_id = $1',
+        [connection.id],
+      );
+      expect(count.rows).toEqual([{ n: 3 }]);
+      await store.close();
+      await other.close();
+    } finally {
+      await otherPool.end();
+      await target.drop();
+    }
+  }, 60_000);
+
   it('a connection killed mid-batch fails that batch only: no uncaught error, nothing written, the pool goes on', async () => {
     const target = await createTestSchema(serverUrl!);
     const locker = new pg.Client({ connectionString: serverUrl, options: `-c search_path=${target.schema}` });
