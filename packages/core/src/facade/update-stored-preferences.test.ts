@@ -51,4 +51,19 @@ describe('updateStoredPreferences', () => {
     expect((refused as FinkitError).details).toEqual({ version: 1 });
     expect((await repository.get('u1'))?.version).toBe(1);
   });
+
+  it('refuses a store that answers get with the bare document (an adapter from before versions), writing nothing', async () => {
+    const writes: string[] = [];
+    const old = {
+      get: async () => '{"email":"keep@example.com"}',
+      put: async (_userId: string, json: string) => {
+        writes.push(json);
+        return 1;
+      },
+    } as unknown as NotificationPreferencesRepository;
+    await expect(updateStoredPreferences(old, 'u1', { timeZone: 'Europe/Paris' })).rejects.toSatisfy(
+      (error) => FinkitError.hasCode(error, 'INTERNAL') && /predates preference versions/.test(String(error)),
+    );
+    expect(writes, 'nothing overwritten').toEqual([]);
+  });
 });

@@ -19,6 +19,21 @@ const conflict = (userId: string, version: number): FinkitError<'CONFLICT'> =>
   );
 
 /**
+ * A store adapter written for an earlier finkit answered `get` with the bare document. Merging over
+ * its `.json` (undefined) would start from nothing and erase the user's choices, so it is refused.
+ */
+function assertStoredShape(stored: unknown): asserts stored is { json: string; version: number } | null {
+  if (stored === null) return;
+  const { json, version } = (stored ?? {}) as { json?: unknown; version?: unknown };
+  if (typeof json !== 'string' || !Number.isInteger(version)) {
+    throw new FinkitError(
+      'INTERNAL',
+      'The store answered notificationPreferences.get without { json, version }: its adapter predates preference versions',
+    );
+  }
+}
+
+/**
  * Applies a validated patch to the user's stored choices with a compare-and-set, so two updates at
  * once never lose one's fields. With `expectedVersion` (what the caller read) it writes only over
  * that version; without, it re-reads and retries when another write came first.
@@ -32,6 +47,7 @@ export async function updateStoredPreferences(
 ): Promise<{ json: string; version: number }> {
   for (let attempt = 1; ; attempt += 1) {
     const stored = await repository.get(userId);
+    assertStoredShape(stored);
     const current = stored?.version ?? 0;
     if (expectedVersion !== undefined && expectedVersion !== current) throw conflict(userId, current);
     const json = mergeStoredPreferences(stored?.json ?? null, patch);
