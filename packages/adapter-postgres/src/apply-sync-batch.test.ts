@@ -380,6 +380,13 @@ async function checkReadsUnderLock(store: Store) {
   expect(after).toMatchObject({ id: before!.id, balances: { current: 42 } });
   expect((await store.transactions.get(userId, added[0]!))?.accountId).toBe(before!.id);
 
+  // Provider ids that an array literal must quote and escape are found again, not added twice.
+  const odd = ['q"uote', 'back\\slash', "it's", 'a,b', '{brace}', 'NULL', ' space ', 'ünï'];
+  const oddAdded = await store.applySyncBatch(batch(odd.map((id) => transaction(id))));
+  expect(oddAdded.added).toHaveLength(odd.length);
+  const oddAgain = await store.applySyncBatch(batch(odd.map((id) => transaction(id, { amount: -7 }))));
+  expect(oddAgain).toMatchObject({ added: [], modified: expect.arrayContaining(oddAdded.added) });
+
   // Someone else's connection: NOT_FOUND, and its cursor and rows stay as they were.
   const theirsRow = await store.applySyncBatch(
     other.batch([transaction('theirs')], { nextCursor: 'theirs' }),
