@@ -1,6 +1,6 @@
 import { CompiledQuery, type Kysely } from 'kysely';
 import type { Database } from './database.js';
-import { type PreparedStatements, preparedStatementName } from './prepared-statements.js';
+import { isInvalidated, type PreparedStatements, preparedStatementName } from './prepared-statements.js';
 
 /**
  * Prepared statements for PGlite, by SQL: `PREPARE` once in its one session, then `EXECUTE` with
@@ -35,8 +35,9 @@ export function createSqlPreparedStatements(): PreparedStatements {
         return (await db.executeQuery(CompiledQuery.raw(`execute ${name}(${literals.join(', ')})`)))
           .rows as R[];
       } catch (error) {
-        // Deallocated by someone else in the session: stop preparing, answer plainly.
-        if ((error as { code?: unknown }).code !== '26000') throw error;
+        // Deallocated by someone else in the session, or stale after a schema change: stop
+        // preparing, answer plainly.
+        if (!isInvalidated(error)) throw error;
         enabled = false;
         return plain(db, query);
       }
@@ -47,9 +48,12 @@ export function createSqlPreparedStatements(): PreparedStatements {
 const cap = 256;
 
 /**
- * A bound value as an SQL literal, or undefined when it has no safe one (the query then runs
- * plainly). Strings are E'' literals with backslashes and quotes escaped, which read the same
- * whatever `standard_conforming_strings` says; the prepared statement's parameter types cast them.
+ * A bound value as an SQL literal, or undefined when it has no literal that means exactly what the
+ * bound value would (the query then runs plainly). `EXECUTE` converts its arguments like an
+ * assignment, so only values whose conversion cannot differ get one: strings (E'' literals with
+ * backslashes and quotes escaped, read the same whatever `standard_conforming_strings` says), safe
+ * integers (a fraction would be rounded into a bigint where a bound value is refused), booleans,
+ * null, and arrays of strings. Dates are left out: `pg` binds them in the process's time zone.
  */
 export function toSqlLiteral(value: unknown): string | undefined {
   if (value === null) return 'null';
@@ -57,14 +61,12 @@ export function toSqlLiteral(value: unknown): string | undefined {
     if (value.includes('\u0000')) return undefined;
     return `E'${value.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
   }
-  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : undefined;
-  if (typeof value === 'bigint') return String(value);
+  if (typeof value === 'number') return Number.isSafeInteger(value) ? String(value) : undefined;
   if (typeof value === 'boolean') return value ? 'true' : 'false';
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : `E'${value.toISOString()}'`;
   if (Array.isArray(value)) {
     // '{}' takes the parameter's array type; ARRAY[] alone has none.
     if (value.length === 0) return `'{}'`;
-    const items = value.map((item) => (Array.isArray(item) ? undefined : toSqlLiteral(item)));
+    const items = value.map((item) => (typeof item === 'string' ? toSqlLiteral(item) : undefined));
     return items.includes(undefined) ? undefined : `ARRAY[${items.join(', ')}]`;
   }
   return undefined;

@@ -24,7 +24,7 @@ const cap = 256;
  * moved the client to another one (PgBouncer in transaction mode, DISCARD ALL), or a schema change
  * that altered a result type.
  */
-function isInvalidated(error: unknown): boolean {
+export function isInvalidated(error: unknown): boolean {
   const { code, message } = error as { code?: unknown; message?: unknown };
   // Missing, or (a pooler handing this client another's session) already prepared under the name.
   if (code === '26000' || code === '42P05') return true;

@@ -39,7 +39,9 @@ export async function searchSimilar(
     // per query on PGlite; clustered data was at 1.0 either way. The settings are made local in the
     // statement itself: `cfg` is computed once before the lateral scan starts (its one-time filter
     // reads them), and they end with the statement's own transaction, so one round trip does what
-    // begin, set, select and commit did (four; 0.4 ms of a 2 ms search on PGlite).
+    // begin, set, select and commit did (four; 0.4 ms of a 2 ms search on PGlite). A store run
+    // inside the caller's open transaction (a Kysely Transaction as `db`, a BEGIN on a shared
+    // PGlite) keeps them until that transaction ends; they only widen HNSW scans.
     // The inner query orders by distance alone, which an HNSW index scan can serve; tie-breaks
     // (date desc, id desc) on equal distances are applied to its few rows outside.
     const result = await sql<Selectable<TransactionsTable> & { score: number }>`

@@ -237,8 +237,9 @@ export interface BudgetRepository {
   get(userId: string, id: string): Promise<Budget | null>;
   /**
    * The budget, the user's categories and, when `spending` is given, that aggregate of the user's
-   * transactions, read at one point in time (one statement in an SQL store), so a budget's
-   * progress costs one round trip: finkit passes the query it needed last time for this budget and
+   * transactions, read together (one statement, so one point in time, in an SQL store; three
+   * reads side by side when composed with `readBudgetSnapshot`), so a budget's progress costs one
+   * round trip: finkit passes the query it needed last time for this budget and
    * reads again only when the fresh budget or categories call for another. null when the budget is
    * not the user's. A store without a one-statement way can compose it with `readBudgetSnapshot`.
    */
