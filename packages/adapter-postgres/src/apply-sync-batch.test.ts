@@ -3,7 +3,13 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { account, seedConnection, transaction } from '../test/sync-fixtures.js';
-import { createTestPGlite, createTestSchema, onServer, serverUrl } from '../test/test-databases.js';
+import {
+  createTestPGlite,
+  createTestSchema,
+  onServer,
+  serverUrl,
+  type TestSchema,
+} from '../test/test-databases.js';
 import { createPostgresStore } from './create-postgres-store.js';
 import type { Database } from './database.js';
 import { migrate } from './migrate.js';
@@ -130,6 +136,36 @@ describe('applySyncBatch bulk writes on PGlite', () => {
   }, 60_000);
 });
 
+/**
+ * A fresh migrated schema with a store on its pool and another on a pool of its own (`otherMax`
+ * connections), which stands in for a second process; everything is closed and dropped after.
+ */
+async function withTwoProcesses(
+  otherMax: number,
+  fn: (context: { target: TestSchema; store: Store; other: Store }) => Promise<void>,
+): Promise<void> {
+  const target = await createTestSchema(serverUrl!);
+  const otherPool = new pg.Pool({
+    connectionString: serverUrl,
+    options: `-c search_path=${target.schema}`,
+    max: otherMax,
+  });
+  try {
+    await migrate(target.pool);
+    const store = await createPostgresStore({ db: target.pool });
+    const other = await createPostgresStore({ db: otherPool });
+    try {
+      await fn({ target, store, other });
+    } finally {
+      await store.close();
+      await other.close();
+    }
+  } finally {
+    await otherPool.end();
+    await target.drop();
+  }
+}
+
 describe.skipIf(!serverUrl)(onServer('applySyncBatch bulk writes'), () => {
   // A store given the pg.Pool inserts new rows with COPY; one given a Kysely instance with unnest.
   for (const given of ['pg.Pool', 'Kysely instance'] as const) {
@@ -205,17 +241,7 @@ describe.skipIf(!serverUrl)(onServer('applySyncBatch bulk writes'), () => {
   }, 60_000);
 
   it('two batches adding the same rows to one connection at once serialize: no duplicate, no unique violation', async () => {
-    const target = await createTestSchema(serverUrl!);
-    // A second pool stands in for a second process.
-    const otherPool = new pg.Pool({
-      connectionString: serverUrl,
-      options: `-c search_path=${target.schema}`,
-      max: 2,
-    });
-    try {
-      await migrate(target.pool);
-      const store = await createPostgresStore({ db: target.pool });
-      const other = await createPostgresStore({ db: otherPool });
+    await withTwoProcesses(2, async ({ target, store, other }) => {
       for (let round = 0; round < 5; round += 1) {
         const { connection, batch } = await seedConnection(store);
         const rows = Array.from({ length: 200 }, (_, i) => transaction(`same-${i}`));
@@ -232,25 +258,11 @@ describe.skipIf(!serverUrl)(onServer('applySyncBatch bulk writes'), () => {
         );
         expect(stored.rows).toEqual([{ n: 200 }]);
       }
-      await store.close();
-      await other.close();
-    } finally {
-      await otherPool.end();
-      await target.drop();
-    }
+    });
   }, 60_000);
 
   it('a batch after one of only new rows guesses its rows new too, and still merges those another process stored meanwhile', async () => {
-    const target = await createTestSchema(serverUrl!);
-    const otherPool = new pg.Pool({
-      connectionString: serverUrl,
-      options: `-c search_path=${target.schema}`,
-      max: 1,
-    });
-    try {
-      await migrate(target.pool);
-      const store = await createPostgresStore({ db: target.pool });
-      const other = await createPostgresStore({ db: otherPool });
+    await withTwoProcesses(1, async ({ target, store, other }) => {
       const { userId, connection, batch } = await seedConnection(store);
       // Nothing of this batch was stored: the next batch on the connection skips the probe.
       await store.applySyncBatch(batch([transaction('first')]));
@@ -266,12 +278,7 @@ describe.skipIf(!serverUrl)(onServer('applySyncBatch bulk writes'), () => {
         [connection.id],
       );
       expect(count.rows).toEqual([{ n: 3 }]);
-      await store.close();
-      await other.close();
-    } finally {
-      await otherPool.end();
-      await target.drop();
-    }
+    });
   }, 60_000);
 
   it('a connection killed mid-batch fails that batch only: no uncaught error, nothing written, the pool goes on', async () => {
