@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
+import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createTestPGlite } from '../test/test-databases.js';
+import { createTestPGlite, createTestSchema, onServer, serverUrl } from '../test/test-databases.js';
 import { openDatabase } from './open-database.js';
 
 describe('openDatabase on one PGlite', () => {
@@ -48,5 +49,44 @@ describe('openDatabase on one PGlite', () => {
     expect(third.db).not.toBe(second.db);
     expect((await sql<{ n: number }>`select 2 as n`.execute(third.db)).rows).toEqual([{ n: 2 }]);
     await third.release();
+  });
+});
+
+describe.skipIf(!serverUrl)(onServer('openDatabase on a pg.Pool'), () => {
+  it('a connection killed inside a transaction fails that transaction only: no uncaught error, the pool goes on', async () => {
+    const target = await createTestSchema(serverUrl!);
+    const locker = new pg.Client({ connectionString: serverUrl, options: `-c search_path=${target.schema}` });
+    const { db, release } = await openDatabase(target.pool);
+    try {
+      await sql`create table held (id int primary key, v text)`.execute(db);
+      await sql`insert into held values (1, 'before')`.execute(db);
+      await locker.connect();
+      // Hold the row, so the transaction waits on its second statement where we can find it.
+      await locker.query('begin');
+      await locker.query('select 1 from held where id = 1 for update');
+      const pending = db.transaction().execute(async (trx) => {
+        await sql`select 1`.execute(trx);
+        await sql`update held set v = 'during' where id = 1`.execute(trx);
+      });
+      let pid: number | undefined;
+      for (let i = 0; i < 100 && pid === undefined; i += 1) {
+        const waiting = await locker.query<{ pid: number }>(
+          `select pid from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()`,
+        );
+        pid = waiting.rows[0]?.pid;
+        if (pid === undefined) await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(pid, 'the transaction waits on the row').toBeDefined();
+      await locker.query('select pg_terminate_backend($1)', [pid]);
+      await expect(pending).rejects.toThrow();
+      await locker.query('rollback');
+      await sql`update held set v = 'after' where id = 1`.execute(db);
+      const { rows } = await sql<{ v: string }>`select v from held`.execute(db);
+      expect(rows).toEqual([{ v: 'after' }]);
+    } finally {
+      await release();
+      await locker.end();
+      await target.drop();
+    }
   });
 });

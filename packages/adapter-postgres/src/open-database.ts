@@ -1,6 +1,6 @@
 import type { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import type { Database } from './database.js';
 
 /** The subset of PGlite this package relies on; its type is not imported so PGlite stays optional. */
@@ -91,11 +91,33 @@ export async function openDatabase(input: DatabaseInput): Promise<OpenedDatabase
   const db = new Kysely<Database>({
     dialect: new PostgresDialect({
       // A pool the caller owns: Kysely must not end it when this wrapper is dropped.
-      pool: { connect: () => pool.connect(), end: async () => {} },
+      pool: { connect: () => checkOutListening(pool), end: async () => {} },
     }),
   });
   // A pool over a connection object rather than a socket (PGlite's node-postgres shim) is not a
   // server: its protocol shim does not survive COPY FROM STDIN or errors in named statements.
   const overShim = (pool as { options?: { connection?: unknown } }).options?.connection !== undefined;
   return { db, release: () => db.destroy(), ...(!overShim && { pool }) };
+}
+
+/**
+ * A client of the caller's pool that listens for its own errors while Kysely holds it. pg-pool
+ * listens only while a client is idle, so a connection dropped between two statements of a
+ * transaction (a failover, a killed backend) would be an uncaught 'error' event and end the
+ * process. The statement in flight, or the next, rejects anyway; the client is discarded on release.
+ */
+async function checkOutListening(pool: Pool) {
+  const client = await pool.connect();
+  let failed: Error | undefined;
+  const onError = (error: Error) => {
+    failed = error;
+  };
+  client.on('error', onError);
+  return {
+    query: client.query.bind(client) as PoolClient['query'],
+    release(discard?: boolean) {
+      client.off('error', onError);
+      client.release(failed ?? discard);
+    },
+  };
 }
