@@ -25,10 +25,14 @@ const cap = 256;
  * that altered a result type.
  */
 export function isInvalidated(error: unknown): boolean {
-  const { code, message } = error as { code?: unknown; message?: unknown };
+  const { code, message, routine } = error as { code?: unknown; message?: unknown; routine?: unknown };
   // Missing, or (a pooler handing this client another's session) already prepared under the name.
   if (code === '26000' || code === '42P05') return true;
-  return code === '0A000' && typeof message === 'string' && message.includes('cached plan');
+  // The server function that raises it names it whatever the language of `lc_messages`.
+  if (code !== '0A000') return false;
+  return (
+    routine === 'RevalidateCachedQuery' || (typeof message === 'string' && message.includes('cached plan'))
+  );
 }
 
 /** The same in every process, so a statement is recognised in a session another one prepared. */
