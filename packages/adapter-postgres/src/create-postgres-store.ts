@@ -34,12 +34,13 @@ export interface PostgresStoreOptions {
   /** Run `migrate` first (with these options when an object). Off by default: deployments migrate on their own. */
   migrate?: boolean | MigrationContext;
   /**
-   * Hot reads (a budget's progress, a page of transactions) run as prepared statements, parsed once
-   * per session (and planned once, when PostgreSQL settles on a generic plan): named statements on
-   * a `pg.Pool`, SQL `PREPARE`/`EXECUTE` on PGlite. On by default; turn it off behind a pooler that
-   * does not keep prepared statements across transactions (PgBouncer in transaction mode before
-   * 1.21, or without `max_prepared_statements`). finkit also stops preparing by itself when the
-   * server reports a prepared statement missing or already taken.
+   * Hot reads (a budget's progress, a page of transactions, a vector search) run as prepared
+   * statements, parsed once per session (and planned once, when PostgreSQL settles on a generic
+   * plan): named statements on a `pg.Pool`, SQL `PREPARE`/`EXECUTE` on PGlite. On by default; turn
+   * it off behind a pooler that does not keep prepared statements across transactions (PgBouncer in
+   * transaction mode before 1.21, or without `max_prepared_statements`). finkit also stops
+   * preparing by itself when the server reports a prepared statement missing, already taken or
+   * stale.
    */
   preparedStatements?: boolean;
 }

@@ -71,13 +71,24 @@ describe.each([
     const { userId, batch } = await seedConnection(store);
     await store.applySyncBatch(
       batch([
-        transaction('t-1', { date: '2024-05-02', amount: -1_250, categoryId: 'food_and_dining' }),
-        transaction('t-2', { date: '2024-05-09', amount: -300, categoryId: 'food_and_dining' }),
+        transaction('t-1', {
+          date: '2024-05-02',
+          amount: -1_250,
+          categoryId: 'food_and_dining',
+          embedding: { model: 'm', vector: new Float32Array([1, 0.1, 0]) },
+        }),
+        transaction('t-2', {
+          date: '2024-05-09',
+          amount: -300,
+          categoryId: 'food_and_dining',
+          embedding: { model: 'm', vector: new Float32Array([1, 0.5, 0]) },
+        }),
         transaction('t-3', {
           date: '2024-05-10',
           amount: -999,
           categoryId: 'shopping',
           description: "Joe's \\ café",
+          embedding: { model: 'm', vector: new Float32Array([0, 1, 0]) },
         }),
       ]),
     );
@@ -91,6 +102,9 @@ describe.each([
         startDate: '2024-01-01',
       }),
     );
+    // The server here has no pgvector: there the search is not a read to prepare.
+    const vectorSearch = store.capabilities.vectorSearch;
+    const shapes = vectorSearch ? 4 : 3;
     const query: AggregateQuery = {
       groupBy: 'category',
       filter: { from: '2024-05-01', to: '2024-05-31', categoryIds: ['food_and_dining'] },
@@ -100,14 +114,19 @@ describe.each([
       // Awkward text in a filter value travels as a literal on PGlite.
       search: await store.transactions.list(userId, { text: "joe's \\ caf" }, { limit: 5 }),
       snapshot: await store.budgets.snapshot(userId, budget.id, query),
+      nearest: vectorSearch
+        ? (await store.searchSimilar(userId, { vector: new Float32Array([1, 0, 0]), model: 'm', k: 2 })).map(
+            (hit) => hit.transaction.providerTransactionId,
+          )
+        : [],
     });
     const search = async (text: string) =>
       (await store.transactions.list(userId, { text }, { limit: 5 })).items.map((row) => row.description);
-    return { session, read, search };
+    return { session, read, search, shapes, vectorSearch };
   }
 
   it.skipIf(skip)(
-    'a page of transactions and a budget snapshot run prepared, answering as plain queries do',
+    'a page of transactions, a budget snapshot and a vector search run prepared, answering as plain queries do',
     async () => {
       const prepared = await setup();
       const first = await prepared.read();
@@ -118,8 +137,9 @@ describe.each([
       ]);
       expect(await prepared.read(), 'the second, prepared, read').toEqual(first);
       const runs = await preparedRuns(prepared.session);
-      expect(runs.size, 'one statement per read shape').toBe(3);
-      expect(totalRuns(runs)).toBe(6);
+      expect(runs.size, 'one statement per read shape').toBe(prepared.shapes);
+      expect(totalRuns(runs)).toBe(2 * prepared.shapes);
+      if (prepared.vectorSearch) expect(first.nearest).toEqual(['t-1', 't-2']);
 
       const plain = await setup({ preparedStatements: false });
       // Another database and user: the same answers, field for field.
@@ -127,6 +147,7 @@ describe.each([
         page: read.page.items.map((row) => [row.date, row.amount, row.description]),
         search: read.search.items.map((row) => row.description),
         spending: read.snapshot?.spending,
+        nearest: read.nearest,
       });
       expect(shape(await plain.read())).toEqual(shape(first));
       expect((await preparedRuns(plain.session)).size, 'preparedStatements: false prepares nothing').toBe(0);
@@ -162,14 +183,14 @@ describe.each([
   it.skipIf(skip)(
     'a migration adding columns leaves prepared reads working, and still prepared',
     async () => {
-      const { session, read } = await setup();
+      const { session, read, shapes } = await setup();
       const before = await read();
       const runs = totalRuns(await preparedRuns(session));
       await session.query('alter table transactions add column later_column int');
       await session.query('alter table budgets add column later_column int');
       expect(await read()).toEqual(before);
       expect(totalRuns(await preparedRuns(session)), 'the reads ran their prepared statements').toBe(
-        runs + 3,
+        runs + shapes,
       );
     },
   );

@@ -2,13 +2,23 @@ import { FinkitError, type SimilarTransaction, type Store } from '@finkit/core';
 import { type Selectable, sql } from 'kysely';
 import type { TransactionsTable } from './database.js';
 import type { PostgresContext } from './postgres-context.js';
+import { executeRead } from './prepared-statements.js';
 import { assertDimensions } from './repositories/postgres-transactions.js';
 import { toVectorLiteral } from './sql-values.js';
-import { toTransaction, transactionFilterSql } from './transaction-rows.js';
+import { toTransaction, transactionColumnList, transactionFilterSql } from './transaction-rows.js';
 
 type SearchQuery = Parameters<Store['searchSimilar']>[1];
 
 const efSearch = 200;
+
+// Named, not `t.*`: the statement runs prepared, and its result type must survive a migration
+// that adds a column.
+const searchColumns = sql.raw(
+  transactionColumnList
+    .split(',')
+    .map((column) => `t.${column.trim()}`)
+    .join(', '),
+);
 
 /**
  * `Store.searchSimilar` with pgvector's cosine distance. The filter sits in the WHERE clause and
@@ -44,13 +54,13 @@ export async function searchSimilar(
     // PGlite) keeps them until that transaction ends; they only widen HNSW scans.
     // The inner query orders by distance alone, which an HNSW index scan can serve; tie-breaks
     // (date desc, id desc) on equal distances are applied to its few rows outside.
-    const result = await sql<Selectable<TransactionsTable> & { score: number }>`
+    const result = sql<Selectable<TransactionsTable> & { score: number }>`
       select nearest.* from (
         select set_config('hnsw.iterative_scan', 'strict_order', true) as iterative,
           set_config('hnsw.ef_search', ${String(Math.min(1000, Math.max(efSearch, 2 * k)))}, true) as ef
       ) as cfg
       cross join lateral (
-        select t.*, 1 - (e.embedding <=> ${literal}::vector) as score
+        select ${searchColumns}, 1 - (e.embedding <=> ${literal}::vector) as score
         from transaction_embeddings as e
         join transactions as t on t.id = e.transaction_id
         where cfg.iterative is not null and cfg.ef is not null
@@ -60,8 +70,9 @@ export async function searchSimilar(
       ) as nearest
       order by nearest.score desc, nearest.date desc, nearest.id desc
       limit ${k}
-    `.execute(context.db);
-    return result.rows.map(({ score, ...row }) => ({
+    `;
+    const rows = await executeRead(context, result.compile(context.db));
+    return rows.map(({ score, ...row }) => ({
       transaction: toTransaction(row),
       score: Number(score),
     }));
