@@ -9,6 +9,7 @@ import {
   onServer,
   serverUrl,
   type TestSchema,
+  terminateLockWaiter,
 } from '../test/test-databases.js';
 import { createPostgresStore } from './create-postgres-store.js';
 import type { Database } from './database.js';
@@ -297,16 +298,7 @@ describe.skipIf(!serverUrl)(onServer('applySyncBatch bulk writes'), () => {
         () => 'resolved',
         (error: unknown) => error,
       );
-      let pid: number | undefined;
-      for (let i = 0; i < 100 && pid === undefined; i += 1) {
-        const waiting = await locker.query<{ pid: number }>(
-          `select pid from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()`,
-        );
-        pid = waiting.rows[0]?.pid;
-        if (pid === undefined) await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-      expect(pid, 'the batch waits on the connection row').toBeDefined();
-      await locker.query('select pg_terminate_backend($1)', [pid]);
+      expect(await terminateLockWaiter(locker), 'the batch waits on the connection row').toBe(true);
       expect(await outcome, 'it rejected').toBeInstanceOf(Error);
       await locker.query('rollback');
       const stored = await target.pool.query('select count(*)::int as n from transactions');

@@ -8,6 +8,7 @@ import {
 } from '@finkit/core';
 import { CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely';
 import type { Pool, PoolClient } from 'pg';
+import { checkOutClient } from './check-out-client.js';
 import { copyTransactionRows } from './copy-transaction-rows.js';
 import type { Database } from './database.js';
 import { openSyncBatch, type SyncBatchReads, touchedRowsSql } from './open-sync-batch.js';
@@ -101,15 +102,10 @@ async function applyOnce(
   fresh: Set<string>,
   guessNew: boolean,
 ): Promise<SyncBatchResult> {
-  const client = await pool.connect();
+  const held = await checkOutClient(pool);
+  const { client } = held;
   // A client whose rollback failed is in an unknown state: it is destroyed, not put back.
   let broken: Error | undefined;
-  // While the client is ours the pool does not listen for its errors: a dropped connection would
-  // be an uncaught 'error' event and end the process. The statement in flight rejects anyway.
-  const onError = (error: Error) => {
-    broken = error;
-  };
-  client.on('error', onError);
   try {
     const now = context.clock.now();
     // `begin` travels with the reads, so a failure may come with the transaction open or not yet
@@ -135,8 +131,7 @@ async function applyOnce(
       throw error;
     }
   } finally {
-    client.off('error', onError);
-    client.release(broken);
+    held.release(broken);
   }
 }
 

@@ -1,7 +1,13 @@
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createTestPGlite, createTestSchema, onServer, serverUrl } from '../test/test-databases.js';
+import {
+  createTestPGlite,
+  createTestSchema,
+  onServer,
+  serverUrl,
+  terminateLockWaiter,
+} from '../test/test-databases.js';
 import { openDatabase } from './open-database.js';
 
 describe('openDatabase on one PGlite', () => {
@@ -75,16 +81,7 @@ describe.skipIf(!serverUrl)(onServer('openDatabase on a pg.Pool'), () => {
           () => 'resolved',
           (error: unknown) => error,
         );
-      let pid: number | undefined;
-      for (let i = 0; i < 100 && pid === undefined; i += 1) {
-        const waiting = await locker.query<{ pid: number }>(
-          `select pid from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()`,
-        );
-        pid = waiting.rows[0]?.pid;
-        if (pid === undefined) await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-      expect(pid, 'the transaction waits on the row').toBeDefined();
-      await locker.query('select pg_terminate_backend($1)', [pid]);
+      expect(await terminateLockWaiter(locker), 'the transaction waits on the row').toBe(true);
       expect(await outcome, 'it rejected').toBeInstanceOf(Error);
       await locker.query('rollback');
       await sql`update held set v = 'after' where id = 1`.execute(db);

@@ -1,6 +1,7 @@
 import type { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import type { Pool, PoolClient } from 'pg';
+import { checkOutClient } from './check-out-client.js';
 import type { Database } from './database.js';
 
 /** The subset of PGlite this package relies on; its type is not imported so PGlite stays optional. */
@@ -100,24 +101,8 @@ export async function openDatabase(input: DatabaseInput): Promise<OpenedDatabase
   return { db, release: () => db.destroy(), ...(!overShim && { pool }) };
 }
 
-/**
- * A client of the caller's pool that listens for its own errors while Kysely holds it. pg-pool
- * listens only while a client is idle, so a connection dropped between two statements of a
- * transaction (a failover, a killed backend) would be an uncaught 'error' event and end the
- * process. The statement in flight, or the next, rejects anyway; the client is discarded on release.
- */
+/** A client for Kysely, listening for its errors while held (see checkOutClient). */
 async function checkOutListening(pool: Pool) {
-  const client = await pool.connect();
-  let failed: Error | undefined;
-  const onError = (error: Error) => {
-    failed = error;
-  };
-  client.on('error', onError);
-  return {
-    query: client.query.bind(client) as PoolClient['query'],
-    release(discard?: boolean) {
-      client.off('error', onError);
-      client.release(failed ?? discard);
-    },
-  };
+  const { client, release } = await checkOutClient(pool);
+  return { query: client.query.bind(client) as PoolClient['query'], release };
 }

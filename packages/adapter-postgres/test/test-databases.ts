@@ -41,3 +41,22 @@ export async function createTestSchema(url: string): Promise<TestSchema> {
     },
   };
 }
+
+/**
+ * Ends the backend waiting on a lock in this database (the one `locker` holds), once it is found
+ * waiting: how a test kills a connection mid-statement. False when none waited within 5 s.
+ */
+export async function terminateLockWaiter(locker: pg.Client): Promise<boolean> {
+  for (let i = 0; i < 100; i += 1) {
+    const waiting = await locker.query<{ pid: number }>(
+      `select pid from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()`,
+    );
+    const pid = waiting.rows[0]?.pid;
+    if (pid !== undefined) {
+      await locker.query('select pg_terminate_backend($1)', [pid]);
+      return true;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return false;
+}
