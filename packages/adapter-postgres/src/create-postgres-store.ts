@@ -16,12 +16,11 @@ import { createPostgresCategories } from './repositories/postgres-categories.js'
 import { createPostgresAccounts, createPostgresConnections } from './repositories/postgres-connections.js';
 import { createPostgresDeliveries } from './repositories/postgres-deliveries.js';
 import { createPostgresGoals } from './repositories/postgres-goals.js';
-import { createPostgresLearnerState } from './repositories/postgres-learner-state.js';
-import { createPostgresNotificationPreferences } from './repositories/postgres-notification-preferences.js';
 import { createPostgresNotifications } from './repositories/postgres-notifications.js';
 import { createPostgresPushSubscriptions } from './repositories/postgres-push-subscriptions.js';
 import { createPostgresRules } from './repositories/postgres-rules.js';
 import { createPostgresTransactions } from './repositories/postgres-transactions.js';
+import { createPostgresVersionedDocuments } from './repositories/postgres-versioned-documents.js';
 import { searchSimilar } from './search-similar.js';
 
 export interface PostgresStoreOptions {
@@ -78,9 +77,13 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     goals: createPostgresGoals(context),
     notifications: createPostgresNotifications(context),
     deliveries: createPostgresDeliveries(context),
-    learnerState: createPostgresLearnerState(context),
+    learnerState: createPostgresVersionedDocuments(context, 'learner_state', 'state'),
     pushSubscriptions: createPostgresPushSubscriptions(context),
-    notificationPreferences: createPostgresNotificationPreferences(context),
+    notificationPreferences: createPostgresVersionedDocuments(
+      context,
+      'notification_preferences',
+      'preferences',
+    ),
     async applySyncBatch(batch) {
       const result = await applySyncBatch(context, batch);
       await refreshStatistics?.(batch.upserts.length);

@@ -6,7 +6,6 @@ import {
   defaultUserNotificationPreferences,
   type NotificationPreferencesUpdate,
   notificationPreferencesSchema,
-  notificationPreferencesUpdateSchema,
   resolveNotificationPreferences,
   type UserNotificationPreferences,
   type VersionedNotificationPreferences,
@@ -18,7 +17,7 @@ import {
 } from '../schemas/push-subscription.js';
 import { parseInput } from '../validation/parse-input.js';
 import type { FinkitContext } from './finkit-context.js';
-import { updateStoredPreferences } from './update-stored-preferences.js';
+import { updateUserPreferences } from './update-stored-preferences.js';
 
 /** How many notifications `list` returns when no limit is given, and the most it returns. */
 export const NOTIFICATIONS_DEFAULT_LIMIT = 50;
@@ -118,14 +117,7 @@ export function createNotificationsApi(
         version: stored?.version ?? 0,
       };
     },
-    async updatePreferences(userId, update) {
-      const { version: expected, ...patch } = parseInput(
-        notificationPreferencesUpdateSchema,
-        update,
-        'notification preferences',
-      );
-      const written = await updateStoredPreferences(store.notificationPreferences, userId, patch, expected);
-      return { ...resolveNotificationPreferences(written.json, base), version: written.version };
-    },
+    updatePreferences: (userId, update) =>
+      updateUserPreferences(store.notificationPreferences, userId, update, base),
   };
 }

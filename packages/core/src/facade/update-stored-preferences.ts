@@ -3,7 +3,12 @@ import type { NotificationPreferencesRepository } from '../ports/store.js';
 import {
   mergeStoredPreferences,
   type NotificationPreferencesPatch,
+  type NotificationPreferencesUpdate,
+  notificationPreferencesUpdateSchema,
+  resolveNotificationPreferences,
+  type UserNotificationPreferences,
 } from '../schemas/notification-preferences.js';
+import { parseInput } from '../validation/parse-input.js';
 
 /**
  * Re-reads after losing a race this many times before giving up with CONFLICT: each loss means
@@ -57,4 +62,24 @@ export async function updateStoredPreferences(
       throw conflict(userId, (await repository.get(userId))?.version ?? 0);
     }
   }
+}
+
+/**
+ * A user's update as `PUT /notifications/preferences` takes it: validated, written with
+ * `updateStoredPreferences` (over `version` when given), and answered resolved over `defaults`.
+ * @throws VALIDATION naming the bad field; CONFLICT when `version` is stale.
+ */
+export async function updateUserPreferences(
+  repository: NotificationPreferencesRepository,
+  userId: string,
+  update: NotificationPreferencesUpdate,
+  defaults: UserNotificationPreferences,
+): Promise<UserNotificationPreferences & { version: number }> {
+  const { version: expected, ...patch } = parseInput(
+    notificationPreferencesUpdateSchema,
+    update,
+    'notification preferences',
+  );
+  const written = await updateStoredPreferences(repository, userId, patch, expected);
+  return { ...resolveNotificationPreferences(written.json, defaults), version: written.version };
 }

@@ -13,12 +13,12 @@ import { createMemoryAccounts, createMemoryConnections, upsertAccounts } from '.
 import { assertKnownCategory, copyOut, type MemoryContext, ownedRow } from './memory-context.js';
 import { createMemoryDeliveries } from './memory-deliveries.js';
 import { createMemoryGoals } from './memory-goals.js';
-import { createMemoryNotificationPreferences } from './memory-notification-preferences.js';
 import { createMemoryNotifications } from './memory-notifications.js';
 import { createMemoryPushSubscriptions } from './memory-push-subscriptions.js';
 import { createMemoryRules } from './memory-rules.js';
 import { createMemoryState, embeddingKey, type MemoryState, writeAtomically } from './memory-state.js';
 import { createMemoryTransactions } from './memory-transactions.js';
+import { createMemoryVersionedDocuments } from './memory-versioned-documents.js';
 
 export interface MemoryStoreOptions {
   /** Source of every stored timestamp. */
@@ -64,22 +64,11 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     notifications: createMemoryNotifications(context),
     deliveries: createMemoryDeliveries(clock),
     pushSubscriptions: createMemoryPushSubscriptions(context),
-    notificationPreferences: createMemoryNotificationPreferences(context),
-    learnerState: {
-      get: async (userId) => {
-        const found = state.learnerState.get(userId);
-        return found ? { ...found } : null;
-      },
-      version: async (userId) => state.learnerState.get(userId)?.version ?? 0,
-      async put(userId, json, expectedVersion) {
-        return context.write((draft) => {
-          const current = draft.learnerState.get(userId)?.version ?? 0;
-          if (current !== expectedVersion) return null;
-          draft.learnerState.set(userId, { json, version: current + 1 });
-          return current + 1;
-        });
-      },
-    },
+    notificationPreferences: createMemoryVersionedDocuments(
+      context,
+      (state) => state.notificationPreferences,
+    ),
+    learnerState: createMemoryVersionedDocuments(context, (state) => state.learnerState),
     async applySyncBatch(batch) {
       return context.write((draft, now) => applySyncBatch(draft, batch, now, newId));
     },

@@ -2,11 +2,10 @@ import {
   defaultUserNotificationPreferences,
   type NotificationPreferencesUpdate,
   notificationPreferencesSchema,
-  notificationPreferencesUpdateSchema,
   parseInput,
   resolveNotificationPreferences,
   type Store,
-  updateStoredPreferences,
+  updateUserPreferences,
 } from '@finkit/core';
 import type { NotificationPreferences, UserPreferences } from './notification-preferences.js';
 
@@ -45,14 +44,6 @@ export function createStorePreferences(
   return {
     get: async (userId) =>
       resolveNotificationPreferences((await store.notificationPreferences.get(userId))?.json ?? null, base),
-    async update(userId, update) {
-      const { version: expected, ...patch } = parseInput(
-        notificationPreferencesUpdateSchema,
-        update,
-        'notification preferences',
-      );
-      const written = await updateStoredPreferences(store.notificationPreferences, userId, patch, expected);
-      return { ...resolveNotificationPreferences(written.json, base), version: written.version };
-    },
+    update: (userId, update) => updateUserPreferences(store.notificationPreferences, userId, update, base),
   };
 }
