@@ -1,4 +1,4 @@
-import type { Transaction } from '@finkit/core';
+import type { Store, Transaction } from '@finkit/core';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedConnection } from '../test/sync-fixtures.js';
@@ -76,23 +76,24 @@ describe.skipIf(!serverUrl)(onServer('copyTransactionRows'), () => {
       )
     ).rows;
 
-  it('stores every value exactly as the unnest insert does, awkward text included', async () => {
-    const store = await createPostgresStore({ db: target.pool });
-    const viaCopy = await seedConnection(store);
-    const viaUnnest = await seedConnection(store);
-    const accountOf = async (connectionId: string) =>
-      (await target.pool.query('select id from accounts where connection_id = $1', [connectionId])).rows[0]
-        ?.id;
-    // The fixture's batch creates the account; an empty batch is enough.
-    await store.applySyncBatch(viaCopy.batch([]));
-    await store.applySyncBatch(viaUnnest.batch([]));
-    const ids = async (seeded: typeof viaCopy) => ({
+  /** A connection with its account stored (an empty batch creates it), and the ids rows need. */
+  const seedIds = async (store: Store) => {
+    const seeded = await seedConnection(store);
+    await store.applySyncBatch(seeded.batch([]));
+    const account = await target.pool.query('select id from accounts where connection_id = $1', [
+      seeded.connection.id,
+    ]);
+    return {
       userId: seeded.userId,
       connectionId: seeded.connection.id,
-      accountId: await accountOf(seeded.connection.id),
-    });
-    const copyIds = await ids(viaCopy);
-    const unnestIds = await ids(viaUnnest);
+      accountId: account.rows[0].id as string,
+    };
+  };
+
+  it('stores every value exactly as the unnest insert does, awkward text included', async () => {
+    const store = await createPostgresStore({ db: target.pool });
+    const copyIds = await seedIds(store);
+    const unnestIds = await seedIds(store);
     const count = 3 * awkward.length;
     const copied = Array.from({ length: count }, (_, i) => row(i, copyIds));
     const inserted = Array.from({ length: count }, (_, i) => ({ ...row(i, unnestIds), id: `unnest-${i}` }));
@@ -150,15 +151,7 @@ describe.skipIf(!serverUrl)(onServer('copyTransactionRows'), () => {
 
   it('fails as a whole on a value PostgreSQL rejects, leaving the transaction to roll back', async () => {
     const store = await createPostgresStore({ db: target.pool });
-    const seeded = await seedConnection(store);
-    await store.applySyncBatch(seeded.batch([]));
-    const ids = {
-      userId: seeded.userId,
-      connectionId: seeded.connection.id,
-      accountId: (
-        await target.pool.query('select id from accounts where connection_id = $1', [seeded.connection.id])
-      ).rows[0].id,
-    };
+    const ids = await seedIds(store);
     const rows = [row(0, ids), { ...row(1, ids), description: 'nul \u0000 byte' }, row(2, ids)];
     const client = await target.pool.connect();
     try {
@@ -175,15 +168,7 @@ describe.skipIf(!serverUrl)(onServer('copyTransactionRows'), () => {
   // ends, the client must stay in step with the server (a stray CopyData would break the next query).
   it('sends the data without waiting for the server: many chunks, a COPY that cannot start, one that fails midway', async () => {
     const store = await createPostgresStore({ db: target.pool });
-    const seeded = await seedConnection(store);
-    await store.applySyncBatch(seeded.batch([]));
-    const ids = {
-      userId: seeded.userId,
-      connectionId: seeded.connection.id,
-      accountId: (
-        await target.pool.query('select id from accounts where connection_id = $1', [seeded.connection.id])
-      ).rows[0].id,
-    };
+    const ids = await seedIds(store);
     // Enough rows for several chunks and a socket that pushes back.
     const many = Array.from({ length: 9000 }, (_, i) => ({
       ...row(i, ids),
